@@ -1,0 +1,114 @@
+"""Tesseract through pytesseract: a start-up check, and words and lines with boxes and confidences."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from functools import cache
+
+import numpy as np
+import pytesseract
+from PIL import Image
+
+from workbench.errors import MissingDependency, OcrError, OcrTimeout
+from workbench.ocr import EngineInfo
+from workbench.page import BBox, Block, Line, Page, Word
+
+log = logging.getLogger(__name__)
+
+MIN_VERSION = (4, 1)
+# Debian package that carries each language's traineddata
+LANGUAGE_PACKAGES = {"rus": "tesseract-ocr-rus", "ukr": "tesseract-ocr-ukr", "osd": "tesseract-ocr-osd",
+                     "eng": "tesseract-ocr-eng"}
+# Tesseract's TSV levels
+LEVEL_BLOCK, LEVEL_PARAGRAPH, LEVEL_LINE, LEVEL_WORD = 2, 3, 4, 5
+
+
+def split_languages(languages: str) -> list[str]:
+    return [lang for lang in languages.split("+") if lang]
+
+
+@cache
+def _probe() -> EngineInfo:
+    if shutil.which(pytesseract.pytesseract.tesseract_cmd) is None:
+        raise MissingDependency(
+            "Tesseract is not installed: run `make run` or `apt-get install tesseract-ocr tesseract-ocr-rus`")
+    try:
+        version = pytesseract.get_tesseract_version()
+        languages = tuple(sorted(pytesseract.get_languages(config="")))
+    except (pytesseract.TesseractError, OSError) as exc:
+        raise MissingDependency(f"Tesseract does not run: {exc}") from exc
+    if (version.major, version.minor) < MIN_VERSION:
+        raise MissingDependency(
+            f"Tesseract {version} is too old; {'.'.join(map(str, MIN_VERSION))} or newer is needed")
+    return EngineInfo(name="tesseract", version=str(version), languages=languages)
+
+
+class TesseractEngine:
+    """One Tesseract thread per call: pages run in parallel as processes, not as threads."""
+
+    def __init__(self, *, psm: int = 3, oem: int = 1) -> None:
+        self.psm = psm
+        self.oem = oem
+        os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+    @property
+    def params(self) -> dict[str, int]:
+        return {"psm": self.psm, "oem": self.oem}
+
+    def info(self) -> EngineInfo:
+        return _probe()
+
+    def check_languages(self, languages: str) -> EngineInfo:
+        """Fail with an actionable message when language data is missing."""
+        info = self.info()
+        wanted = split_languages(languages)
+        if not wanted:
+            raise MissingDependency("no OCR language given; use e.g. --lang rus or --lang rus+ukr")
+        missing = [lang for lang in wanted if lang not in info.languages]
+        if missing:
+            packages = " ".join(LANGUAGE_PACKAGES.get(m, f"tesseract-ocr-{m}") for m in missing)
+            raise MissingDependency(
+                f"Tesseract has no language data for {', '.join(missing)} "
+                f"(installed: {', '.join(info.languages) or 'none'}); install it with `apt-get install {packages}`")
+        return info
+
+    def recognize(self, image: np.ndarray, *, languages: str, timeout: float) -> Page:
+        height, width = image.shape[:2]
+        try:
+            data = pytesseract.image_to_data(
+                Image.fromarray(image), lang=languages, config=f"--psm {self.psm} --oem {self.oem}",
+                output_type=pytesseract.Output.DICT, timeout=timeout)
+        except RuntimeError as exc:  # pytesseract raises a bare RuntimeError on its timeout
+            if "timeout" in str(exc).lower():
+                raise OcrTimeout(f"Tesseract took longer than {timeout:g} s") from exc
+            raise OcrError(f"Tesseract failed: {exc}") from exc
+        except pytesseract.TesseractError as exc:
+            raise OcrError(f"Tesseract failed (status {exc.status}): {exc.message.strip()}") from exc
+        except OSError as exc:
+            raise OcrError(f"Tesseract could not run: {exc}") from exc
+        return Page(width=width, height=height, blocks=_layout(data))
+
+
+def _layout(data: dict[str, list]) -> list[Block]:
+    """Group Tesseract's flat TSV rows into blocks, lines and words, dropping empty ones."""
+    blocks: dict[int, Block] = {}
+    lines: dict[tuple[int, int, int], Line] = {}
+    for i, level in enumerate(data["level"]):
+        box = BBox(data["left"][i], data["top"][i],
+                   data["left"][i] + data["width"][i], data["top"][i] + data["height"][i])
+        key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+        if level == LEVEL_BLOCK:
+            blocks[key[0]] = Block(bbox=box)
+        elif level == LEVEL_LINE:
+            line = Line(bbox=box)
+            lines[key] = line
+            blocks[key[0]].lines.append(line)
+        elif level == LEVEL_WORD:
+            text = str(data["text"][i]).strip()
+            if text:
+                lines[key].words.append(Word(text=text, bbox=box, confidence=float(data["conf"][i])))
+    for block in blocks.values():
+        block.lines = [line for line in block.lines if line.words]
+    return [block for block in blocks.values() if block.lines]
