@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 
 from workbench.imaging.load import Photo
+from workbench.imaging.transform import PageTransform
 from workbench.page import Step
 
 
@@ -21,7 +22,7 @@ class PipelineOptions:
 class PreparedPage:
     image: np.ndarray  # what the OCR engine reads: grey or binary uint8
     display: np.ndarray  # what the editor shows, same geometry as ``image``
-    to_photo: np.ndarray  # 3x3 homography: page pixel -> upright photo pixel
+    to_photo: PageTransform  # page pixel -> upright photo pixel
     part: int = 0  # 0 = the whole photo; 1 and 2 = left and right page of a spread
     steps: list[Step] = field(default_factory=list)
 
@@ -31,4 +32,4 @@ def prepare(photo: Photo, options: PipelineOptions | None = None) -> list[Prepar
     start = time.perf_counter()
     grey = cv2.cvtColor(photo.pixels, cv2.COLOR_BGR2GRAY)
     step = Step("grey", {}, time.perf_counter() - start)
-    return [PreparedPage(image=grey, display=grey, to_photo=np.eye(3), steps=[step])]
+    return [PreparedPage(image=grey, display=grey, to_photo=PageTransform(), steps=[step])]
