@@ -51,7 +51,7 @@ def load_photo(path: Path) -> Photo:
             upright = ImageOps.exif_transpose(img)
             rgb = upright.convert("RGB")
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ImageError(f"{path}: not a readable image ({exc})") from exc
+        raise ImageError(f"not a readable image ({str(exc).replace(str(path), path.name)})") from exc
     pixels = np.ascontiguousarray(np.asarray(rgb)[:, :, ::-1])
     return Photo(
         pixels=pixels,

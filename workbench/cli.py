@@ -1,0 +1,113 @@
+"""The `workbench` command: one click group; exceptions become exit codes here and only here."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from workbench.config import Settings, ensure_instance, load_settings
+from workbench.errors import BadInput, BatchHadFailures, WorkbenchError
+
+log = logging.getLogger("workbench")
+
+
+@dataclass(slots=True)
+class Context:
+    settings: Settings
+
+    def database(self):  # type: ignore[no-untyped-def]
+        from workbench.db.session import Database
+
+        return Database(self.settings.resolved_database_url)
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+class WorkbenchGroup(click.Group):
+    """Turns the workbench's exceptions into a message and their exit code, in one place."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except WorkbenchError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except OSError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(BadInput.exit_code)
+
+
+@click.group(cls=WorkbenchGroup)
+@click.option("--instance", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Instance folder: database, settings, derived images (default ./instance or "
+                   "$WORKBENCH_INSTANCE_PATH).")
+@click.option("-v", "--verbose", is_flag=True, help="Log debugging detail.")
+@click.pass_context
+def cli(ctx: click.Context, instance: Path | None, verbose: bool) -> None:
+    """OCR and transcription workbench for photos of archival files."""
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(message)s")
+    logging.getLogger("alembic").setLevel(logging.DEBUG if verbose else logging.WARNING)
+    ctx.obj = Context(settings=ensure_instance(load_settings(instance)))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=None,
+              help="Parallel processes (default: one per core).")
+@click.option("--lang", "languages", default=None, help="Tesseract languages, e.g. rus or rus+ukr.")
+@click.option("--force", is_flag=True, help="Read again pages already read (text a person edited is kept).")
+@click.option("--no-preprocess", is_flag=True, help="Give Tesseract the photo as it is.")
+@pass_context
+def ocr(obj: Context, paths: tuple[Path, ...], jobs: int | None, languages: str | None, force: bool,
+        no_preprocess: bool) -> None:
+    """Read photos (files or folders) with Tesseract and store the text for correction."""
+    from workbench.batch import BatchOptions, run_batch
+
+    settings = obj.settings
+    options = BatchOptions(languages=languages or settings.languages,
+                           jobs=settings.jobs if jobs is None else jobs, force=force,
+                           preprocess=not no_preprocess, timeout=settings.ocr_timeout,
+                           derived_path=settings.derived_path.resolve())
+    summary = run_batch(obj.database(), paths, options)
+    for line in summary.lines():
+        click.echo(line)
+    if summary.failed:
+        raise BatchHadFailures(f"{len(summary.failed)} photo(s) failed; the rest were stored")
+
+
+@cli.command()
+@click.option("--format", "fmt", default="txt", show_default=True, help="Export format.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("transcriptions"),
+              show_default=True)
+@click.option("--status", type=click.Choice(["verified", "any"]), default="verified", show_default=True,
+              help="Export verified pages only, or every page.")
+@pass_context
+def export(obj: Context, fmt: str, out: Path, status: str) -> None:
+    """Write transcriptions to files, one per page."""
+    from workbench.export import export_pages
+
+    written = export_pages(obj.database(), fmt=fmt, out=out, verified_only=status == "verified")
+    click.echo(f"wrote {len(written)} file(s) to {out}")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@pass_context
+def serve(obj: Context, host: str, port: int) -> None:
+    """Serve the side-by-side editor."""
+    from waitress import serve as waitress_serve
+
+    from workbench.web import create_app
+
+    app = create_app(settings=obj.settings)
+    click.echo(f"serving the editor on http://{host}:{port}/")
+    waitress_serve(app, host=host, port=port, threads=8)
+
+
+def main() -> None:
+    cli(prog_name="workbench")

@@ -1,0 +1,209 @@
+"""What the batch, the CLI and the web app do to stored pages, each in the caller's transaction."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from workbench.db.models import (
+    ImageState,
+    OcrBlock,
+    OcrLine,
+    OcrRun,
+    OcrWord,
+    Page,
+    Revision,
+    RevisionSource,
+    SourceImage,
+    Status,
+    Transcription,
+    utcnow,
+)
+from workbench.errors import BadInput, NotFound, StaleVersion
+from workbench.page import Page as PageLayout
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class PhotoFacts:
+    path: str
+    sha256: str
+    size_bytes: int
+
+
+@dataclass(slots=True)
+class RecognizedPage:
+    """One page of a photo as the OCR worker hands it back."""
+
+    part: int
+    layout: PageLayout
+    derived_file: str
+    transform: dict[str, Any]
+    seconds_preprocess: float
+    seconds_ocr: float
+
+
+@dataclass(slots=True)
+class OcrMeta:
+    engine: str
+    engine_version: str
+    languages: str
+    parameters: dict[str, Any]
+
+
+def image_by_hash(session: Session, sha256: str) -> SourceImage | None:
+    return session.scalars(select(SourceImage).where(SourceImage.sha256 == sha256)).first()
+
+
+def register_image(session: Session, facts: PhotoFacts) -> SourceImage:
+    """The photo's row, made before OCR so that a killed batch knows what it had started."""
+    image = image_by_hash(session, facts.sha256)
+    if image is None:
+        image = SourceImage(path=facts.path, sha256=facts.sha256, size_bytes=facts.size_bytes,
+                            state=ImageState.NEW)
+        session.add(image)
+        session.flush()
+    else:
+        image.path = facts.path
+    return image
+
+
+def record_failure(session: Session, image: SourceImage, reason: str) -> None:
+    image.state = ImageState.FAILED
+    image.error = reason
+
+
+def record_ocr(session: Session, image: SourceImage, *, pages: list[RecognizedPage], meta: OcrMeta,
+               width: int, height: int, exif_orientation: int | None,
+               captured_at: datetime | None) -> list[Page]:
+    """Store a photo's OCR as new runs; a transcription a person has edited keeps its text."""
+    image.width, image.height = width, height
+    image.exif_orientation = exif_orientation
+    image.captured_at = captured_at
+    image.state = ImageState.DONE
+    image.error = None
+    existing = {p.part: p for p in image.pages}
+    stored: list[Page] = []
+    for result in pages:
+        page = existing.get(result.part)
+        if page is None:
+            page = Page(part=result.part, width=result.layout.width, height=result.layout.height)
+            image.pages.append(page)
+            page.transcription = Transcription(text="", status=Status.NEW, version=0)
+        page.width, page.height = result.layout.width, result.layout.height
+        page.derived_file = result.derived_file
+        page.transform = result.transform
+        run = _ocr_run(result, meta)
+        page.ocr_runs.append(run)
+        session.flush()
+        transcription = page.transcription
+        if transcription.edited_by_person:
+            log.info("%s part %d: a person has edited it; OCR kept as run %d only", image.path, page.part, run.id)
+        else:
+            _add_revision(session, transcription, text=result.layout.text, status=Status.OCR_DONE,
+                          source=RevisionSource.OCR, author=None, ocr_run_id=run.id)
+        stored.append(page)
+    return stored
+
+
+def _ocr_run(result: RecognizedPage, meta: OcrMeta) -> OcrRun:
+    layout = result.layout
+    run = OcrRun(engine=meta.engine, engine_version=meta.engine_version, languages=meta.languages,
+                 parameters={**meta.parameters, "steps": [
+                     {"name": s.name, "params": s.params, "seconds": round(s.seconds, 4)} for s in layout.steps]},
+                 seconds_preprocess=result.seconds_preprocess, seconds_ocr=result.seconds_ocr,
+                 mean_confidence=layout.mean_confidence, word_count=sum(1 for _ in layout.words()))
+    for b, block in enumerate(layout.blocks):
+        block_row = OcrBlock(seq=b, **_box(block.bbox))
+        for n, line in enumerate(block.lines):
+            line_row = OcrLine(seq=n, **_box(line.bbox))
+            line_row.words = [OcrWord(seq=w, text=word.text, confidence=word.confidence, **_box(word.bbox))
+                              for w, word in enumerate(line.words)]
+            block_row.lines.append(line_row)
+        run.blocks.append(block_row)
+    return run
+
+
+def _box(bbox: Any) -> dict[str, int]:
+    return {"x0": bbox.x0, "y0": bbox.y0, "x1": bbox.x1, "y1": bbox.y1}
+
+
+def _add_revision(session: Session, transcription: Transcription, *, text: str, status: Status,
+                  source: RevisionSource, author: str | None, ocr_run_id: int | None = None) -> Revision:
+    transcription.version += 1
+    transcription.text = text
+    transcription.status = status
+    transcription.updated_at = utcnow()
+    if source is RevisionSource.PERSON:
+        transcription.edited_by_person = True
+    revision = Revision(version=transcription.version, text=text, status=status, source=source,
+                        author=author, ocr_run_id=ocr_run_id)
+    transcription.revisions.append(revision)
+    return revision
+
+
+def get_page(session: Session, page_id: int) -> Page:
+    page = session.get(Page, page_id, options=[selectinload(Page.image), selectinload(Page.transcription)])
+    if page is None:
+        raise NotFound(f"no page {page_id}")
+    return page
+
+
+def latest_run(session: Session, page_id: int) -> OcrRun | None:
+    return session.scalars(
+        select(OcrRun).where(OcrRun.page_id == page_id).order_by(OcrRun.id.desc()).limit(1)
+        .options(selectinload(OcrRun.blocks).selectinload(OcrBlock.lines).selectinload(OcrLine.words))
+    ).first()
+
+
+def save_text(session: Session, page_id: int, *, text: str, base_version: int, author: str | None,
+              status: Status | None = None) -> Transcription:
+    """A person's save: refused when it is based on an older version than the current one."""
+    if "\x00" in text:
+        raise BadInput("the text contains a NUL character")
+    transcription = session.scalars(select(Transcription).where(Transcription.page_id == page_id)).first()
+    if transcription is None:
+        raise NotFound(f"no page {page_id}")
+    new_status = status or (Status.IN_PROGRESS if transcription.status in (Status.NEW, Status.OCR_DONE)
+                            else transcription.status)
+    # compare-and-set in SQL, so two saves on the same version cannot both win
+    claimed = session.execute(
+        update(Transcription)
+        .where(Transcription.id == transcription.id, Transcription.version == base_version)
+        .values(version=Transcription.version + 1, text=text, status=new_status, edited_by_person=True,
+                updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.refresh(transcription)
+    if not claimed:
+        raise StaleVersion(
+            f"page {page_id} is at version {transcription.version}; this save was based on {base_version}",
+            current_version=transcription.version)
+    session.add(Revision(transcription_id=transcription.id, version=transcription.version, text=text,
+                         status=new_status, source=RevisionSource.PERSON, author=author))
+    return transcription
+
+
+def list_pages(session: Session, *, status: Status | None = None) -> list[Page]:
+    query = (select(Page).join(Page.image).join(Page.transcription)
+             .options(selectinload(Page.image), selectinload(Page.transcription))
+             .order_by(SourceImage.captured_at.is_(None), SourceImage.captured_at, SourceImage.path, Page.part))
+    if status is not None:
+        query = query.where(Transcription.status == status)
+    return list(session.scalars(query))
+
+
+def count_by_status(session: Session) -> dict[Status, int]:
+    rows = session.execute(select(Transcription.status, func.count()).group_by(Transcription.status))
+    return {status: n for status, n in rows}
+
+
+def failed_images(session: Session) -> list[SourceImage]:
+    return list(session.scalars(select(SourceImage).where(SourceImage.state == ImageState.FAILED)
+                                .order_by(SourceImage.path)))

@@ -1,0 +1,78 @@
+"""The web editor: an app factory, one blueprint per module, no work at import time."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from workbench.config import Settings, ensure_instance, load_settings
+from workbench.db.session import Database
+from workbench.errors import StaleVersion, WorkbenchError
+
+log = logging.getLogger(__name__)
+
+csrf = CSRFProtect()
+
+
+def create_app(test_config: dict[str, Any] | None = None, *, settings: Settings | None = None) -> Flask:
+    settings = ensure_instance(settings or load_settings())
+    app = Flask(__name__, instance_path=str(settings.instance_path.resolve()))
+    app.config.from_mapping(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+        WORKBENCH_SETTINGS=settings,
+    )
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.extensions["workbench.db"] = Database(settings.resolved_database_url)
+    csrf.init_app(app)
+
+    from workbench.web import editor, files, pages
+
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(editor.bp)
+    app.register_blueprint(files.bp)
+    _register_errors(app)
+    return app
+
+
+def _wants_json() -> bool:
+    return request.is_json or request.path.startswith("/api/")
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(WorkbenchError)
+    def workbench_error(exc: WorkbenchError) -> tuple[Response | str, int]:
+        payload: dict[str, Any] = {"error": str(exc)}
+        if isinstance(exc, StaleVersion):
+            payload["current_version"] = exc.current_version
+        if _wants_json():
+            return jsonify(payload), exc.http_status
+        return render_template("error.html", message=str(exc), status=exc.http_status), exc.http_status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError) -> tuple[Response | str, int]:
+        message = f"The form had expired or came from elsewhere ({exc.description}); reload the page."
+        if _wants_json():
+            return jsonify({"error": message}), 400
+        return render_template("error.html", message=message, status=400), 400
+
+
+def database() -> Database:
+    from flask import current_app
+
+    db: Database = current_app.extensions["workbench.db"]
+    return db
+
+
+def settings() -> Settings:
+    from flask import current_app
+
+    value: Settings = current_app.config["WORKBENCH_SETTINGS"]
+    return value
