@@ -22,8 +22,15 @@ import numpy as np
 
 from workbench.db.models import ImageState
 from workbench.db.session import Database
-from workbench.db.store import OcrMeta, PhotoFacts, RecognizedPage, image_by_hash, record_failure, record_ocr, \
-    register_image
+from workbench.db.store import (
+    OcrMeta,
+    PhotoFacts,
+    RecognizedPage,
+    image_by_hash,
+    record_failure,
+    record_ocr,
+    register_image,
+)
 from workbench.errors import BadInput, WorkbenchError
 from workbench.imaging.load import IMAGE_SUFFIXES, load_photo
 from workbench.imaging.pipeline import PipelineOptions, prepare

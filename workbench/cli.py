@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 
 from workbench.config import Settings, ensure_instance, load_settings
+from workbench.db.session import Database
 from workbench.errors import BadInput, BatchHadFailures, WorkbenchError
 
 log = logging.getLogger("workbench")
@@ -18,9 +20,7 @@ log = logging.getLogger("workbench")
 class Context:
     settings: Settings
 
-    def database(self):  # type: ignore[no-untyped-def]
-        from workbench.db.session import Database
-
+    def database(self) -> Database:
         return Database(self.settings.resolved_database_url)
 
 
@@ -30,7 +30,7 @@ pass_context = click.make_pass_decorator(Context)
 class WorkbenchGroup(click.Group):
     """Turns the workbench's exceptions into a message and their exit code, in one place."""
 
-    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except WorkbenchError as exc:

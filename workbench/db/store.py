@@ -173,7 +173,7 @@ def save_text(session: Session, page_id: int, *, text: str, base_version: int, a
     new_status = status or (Status.IN_PROGRESS if transcription.status in (Status.NEW, Status.OCR_DONE)
                             else transcription.status)
     # compare-and-set in SQL, so two saves on the same version cannot both win
-    claimed = session.execute(
+    claimed = session.execute(  # type: ignore[attr-defined]
         update(Transcription)
         .where(Transcription.id == transcription.id, Transcription.version == base_version)
         .values(version=Transcription.version + 1, text=text, status=new_status, edited_by_person=True,

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from workbench.db.models import Status
 from workbench.db.session import Database
 from workbench.db.store import list_pages
-from workbench.db.models import Status
 from workbench.errors import BadInput
 
 log = logging.getLogger(__name__)

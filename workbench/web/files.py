@@ -23,8 +23,8 @@ def _web_copy(source: Path, target: Path, long_side: int) -> Path:
         return target
     if not source.exists():
         raise NotFound(f"the image file {source} is missing")
-    with Image.open(source) as img:
-        img = ImageOps.exif_transpose(img)
+    with Image.open(source) as original:
+        img: Image.Image = ImageOps.exif_transpose(original)
         img.thumbnail((long_side, long_side))
         if img.mode not in ("L", "RGB"):
             img = img.convert("RGB")

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
+from PIL import Image, ImageDraw, ImageFont
+
+from workbench.config import Settings, ensure_instance, load_settings
+from workbench.db.session import Database
+
+FONT = Path("/usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf")
+
+# Short texts of the project's own, in the typewritten register of the files
+TEXTS = {
+    "protocol": "Протокол заседания бюро\nСлушали: доклад т. Шляпникова\nо работе Южбюро.",
+    "order": "Постановили: принять к сведению.\nСекретарь Лутовинов",
+    "letter": "Товарищу Петренко.\nПрошу выслать копии отчёта\nза март 1923 года.",
+}
+
+
+def draw_page(path: Path, text: str, *, size: int = 30) -> Path:
+    """A small clean page with typewriter-like text: quick for Tesseract, known ground truth."""
+    font = ImageFont.truetype(str(FONT), size)
+    lines = text.split("\n")
+    image = Image.new("L", (60 + int(size * 0.62 * max(map(len, lines))), 60 + int(size * 1.6) * len(lines)), 255)
+    ImageDraw.Draw(image).multiline_text((30, 30), text, font=font, fill=0, spacing=int(size * 0.6))
+    image.save(path)
+    return path
+
+
+@pytest.fixture
+def photos(tmp_path: Path) -> Path:
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    draw_page(folder / "IMG_0001.png", TEXTS["protocol"])
+    draw_page(folder / "IMG_0002.PNG", TEXTS["order"])
+    draw_page(folder / "IMG_0003.jpg", TEXTS["letter"])
+    return folder
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    for key in ("WORKBENCH_DATABASE_URL", "WORKBENCH_LANGUAGES", "WORKBENCH_JOBS", "WORKBENCH_INSTANCE_PATH"):
+        monkeypatch.delenv(key, raising=False)
+    return ensure_instance(load_settings(tmp_path / "instance"))
+
+
+@pytest.fixture
+def db(settings: Settings) -> Iterator[Database]:
+    database = Database(settings.resolved_database_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def runner(settings: Settings) -> CliRunner:
+    return CliRunner()
+
+
+def invoke(runner: CliRunner, settings: Settings, *args: str):  # type: ignore[no-untyped-def]
+    from workbench.cli import cli
+
+    return runner.invoke(cli, ["--instance", str(settings.instance_path), *args], catch_exceptions=False)
+
+
+@pytest.fixture
+def app(settings: Settings) -> Flask:
+    from workbench.web import create_app
+
+    return create_app({"TESTING": True}, settings=settings)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def csrf_token(client: FlaskClient, url: str = "/") -> str:
+    html = client.get(url).get_data(as_text=True)
+    match = re.search(r'name="csrf-token" content="([^"]+)"', html)
+    assert match, "the page carries no CSRF token"
+    return match.group(1)

@@ -1,0 +1,45 @@
+"""The Tesseract wrapper: start-up checks and layout, with the real binary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytesseract
+import pytest
+from PIL import Image
+
+from tests.conftest import TEXTS, draw_page
+from workbench.errors import MissingDependency
+from workbench.metrics import cer
+from workbench.ocr import tesseract
+from workbench.ocr.tesseract import TesseractEngine
+
+pytestmark = pytest.mark.ocr
+
+
+def test_words_and_lines_come_with_boxes_and_confidences(tmp_path: Path) -> None:
+    image = np.asarray(Image.open(draw_page(tmp_path / "p.png", TEXTS["protocol"])))
+    page = TesseractEngine().recognize(image, languages="rus", timeout=60)
+    assert cer(TEXTS["protocol"], page.text) < 0.05
+    lines = list(page.lines())
+    assert len(lines) == 3
+    assert lines[0].bbox.y1 <= lines[1].bbox.y0  # in reading order, one above the next
+    for word in page.words():
+        assert 0 <= word.bbox.x0 < word.bbox.x1 <= page.width and 0 <= word.confidence <= 100
+    assert page.mean_confidence is not None and page.mean_confidence > 80
+
+
+def test_a_blank_page_is_an_empty_result_not_an_error() -> None:
+    page = TesseractEngine().recognize(np.full((200, 300), 255, np.uint8), languages="rus", timeout=60)
+    assert page.text == "" and page.mean_confidence is None
+
+
+def test_a_missing_binary_is_an_actionable_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
+    tesseract._probe.cache_clear()
+    try:
+        with pytest.raises(MissingDependency, match="apt-get install tesseract-ocr"):
+            TesseractEngine().check_languages("rus")
+    finally:
+        tesseract._probe.cache_clear()
