@@ -180,7 +180,7 @@ def _make_sheet(pages: list[RenderedPage], wanted: tuple[str, ...], rng: np.rand
         h, w = page.image.shape
         px = page.dpi / 200.0
         paper = _paper((h, w), rng, stock, params)
-        ink = 1.0 - page.image.astype(np.float32) / 255.0
+        ink: Array = 1.0 - page.image.astype(np.float32) / 255.0
         if blur:
             ink = cv2.GaussianBlur(ink, (0, 0), blur * px)
             ink = np.clip(ink * 1.3, 0, 1)
@@ -218,7 +218,7 @@ def _showthrough(paper: Array, ink: Array, rng: np.random.Generator, params: dic
     """Typing on the back of the leaf, seen mirrored through thin paper."""
     h, w = ink.shape
     back = ink[:, ::-1]
-    shift = np.float32([[1, 0, rng.uniform(-0.05, 0.05) * w], [0, 1, rng.uniform(0.1, 0.6) * 0.02 * h]])
+    shift = np.array([[1, 0, rng.uniform(-0.05, 0.05) * w], [0, 1, rng.uniform(0.1, 0.6) * 0.02 * h]], np.float32)
     back = cv2.warpAffine(back, shift, (w, h), borderValue=0)
     back = cv2.GaussianBlur(back, (0, 0), rng.uniform(1.0, 3.0) * px)
     level = rng.uniform(0.06, 0.16)
@@ -299,7 +299,7 @@ def _wobbly(points: list[tuple[float, float]], rng: np.random.Generator, amount:
     norm = math.hypot(nx, ny) or 1.0
     drift = amount * np.sin(np.pi * t * rng.uniform(0.5, 2) + rng.uniform(0, np.pi))
     return [(float(xa + (xb - xa) * s + nx / norm * o), float(ya + (yb - ya) * s + ny / norm * o))
-            for s, o in zip(t, drift)]
+            for s, o in zip(t, drift, strict=True)]
 
 
 def _stamp(paper: Array, page: RenderedPage, rng: np.random.Generator, params: dict[str, Any]) -> None:
@@ -338,7 +338,7 @@ def _stamp(paper: Array, page: RenderedPage, rng: np.random.Generator, params: d
     centre = ImageFont.truetype(str(face_path), round(size * 0.11))
     d.text((c, c - size * 0.06), str(rng.choice(["№", "ДЕЛО", "ВХ."])), font=centre, fill=255, anchor="mm")
     d.text((c, c + size * 0.08), str(int(rng.integers(1, 99))), font=centre, fill=255, anchor="mm")
-    stamp = np.asarray(canvas.resize((diameter, diameter), Image.Resampling.LANCZOS), np.float32) / 255.0
+    stamp: Array = np.asarray(canvas.resize((diameter, diameter), Image.Resampling.LANCZOS), np.float32) / 255.0
     squash = rng.uniform(0.85, 1.0)  # pressed at a slant
     angle = rng.uniform(-40, 40)
     m = cv2.getRotationMatrix2D((diameter / 2, diameter / 2), angle, 1.0)
@@ -511,7 +511,7 @@ def _place_on_table(sheet: Array, alpha: Array, boxes: list[Array], frame: tuple
         offset = rng.uniform(-0.5, 0.5, 2) * np.maximum(room - 0.04 * np.array([fw, fh]), 0)
     params["fill"] = round(float(fill), 3)
     table = _table((fh, fw), rng, params)
-    for attempt in range(8):
+    for _ in range(8):
         dst = seen * scale + np.array([fw / 2, fh / 2]) + offset
         homography = cv2.getPerspectiveTransform(outline.astype(np.float32), dst.astype(np.float32))
         pre = min(1.0, scale * 1.25)  # shrink first so the warp does not alias the typing
@@ -581,11 +581,11 @@ def _blur(image: Array, rng: np.random.Generator, params: dict[str, Any]) -> Arr
         return cv2.GaussianBlur(image, (0, 0), sigma)
     length = max(3, round(rng.uniform(5, 13) * unit))
     angle = rng.uniform(0, 180)
-    kernel = np.zeros((length, length), np.float32)
+    kernel: Array = np.zeros((length, length), np.float32)
     kernel[length // 2, :] = 1
     rot = cv2.getRotationMatrix2D((length / 2 - 0.5, length / 2 - 0.5), angle, 1.0)
     kernel = cv2.warpAffine(kernel, rot, (length, length))
-    kernel /= kernel.sum()
+    kernel = kernel / kernel.sum()
     params["blur"] = {"motion_px": length, "angle": round(float(angle), 1)}
     return cv2.filter2D(image, -1, kernel)
 

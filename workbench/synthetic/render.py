@@ -213,7 +213,7 @@ def render_page(
     while kept and not kept[-1]:
         kept.pop()
 
-    ink_level = np.asarray(ink, dtype=np.float32) / 255.0
+    ink_level: np.ndarray = np.asarray(ink, dtype=np.float32) / 255.0
     if machine is not None:
         ink_level = machine.ribbon(ink_level)
     else:
@@ -262,9 +262,9 @@ class _TypeMachine:
         """Ink spread into the paper fibres, and a ribbon that inks unevenly."""
         h, w = ink.shape
         spread = cv2.GaussianBlur(ink, (0, 0), 0.5 + 0.25 * self.wear)
-        grain = self.rng.normal(0.0, 1.0, size=(h, w)).astype(np.float32)
+        grain: np.ndarray = self.rng.normal(0.0, 1.0, size=(h, w)).astype(np.float32)
         grain = cv2.GaussianBlur(grain, (0, 0), max(0.6, self.size_px / 40))
-        grain /= grain.std() + 1e-6
+        grain = grain / (grain.std() + 1e-6)
         low = cv2.resize(self.rng.normal(0.0, 1.0, size=(8, 6)).astype(np.float32), (w, h),
                          interpolation=cv2.INTER_CUBIC)
         level = spread * (1.0 + 0.12 * self.wear * grain) * (1.0 + 0.06 * low)
