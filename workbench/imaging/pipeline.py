@@ -1,21 +1,59 @@
-"""The preprocessing pipeline: from an upright photo to the page image(s) Tesseract reads."""
+"""The preprocessing pipeline: from an upright photo to the page image(s) Tesseract reads.
+
+Every decision (page quad, quarter turns, skew, spread, letter height, dewarp) is taken on a small
+analysis copy; the full-size photo is resampled once per page, straight into the final geometry, and
+then only flattened and projected to grey. That keeps the whole pipeline a fraction of the OCR time.
+"""
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import cv2
 import numpy as np
 
+from workbench.imaging import dewarp as dewarping
+from workbench.imaging.geometry import (map_points, resize_long_side, rot90_matrix, rotate_matrix,
+                                        rotated_size, scale_matrix, translate_matrix, warp)
+from workbench.imaging.light import binarize, fit_ink, flatten, ink_mask
 from workbench.imaging.load import Photo
-from workbench.imaging.transform import PageTransform
+from workbench.imaging.orientation import Reader, check_upside_down, tesseract_reader
+from workbench.imaging.pagedetect import find_page, inset
+from workbench.imaging.skew import line_direction
+from workbench.imaging.spread import find_gutter
+from workbench.imaging.textsize import letter_height
+from workbench.imaging.transform import Mesh, PageTransform
 from workbench.page import Step
+
+log = logging.getLogger(__name__)
+
+# Called with a stage name and that stage's image, for `workbench preprocess --debug DIR`.
+DebugHook = Callable[[str, np.ndarray], None]
+
+MAX_SIDE = 6000  # no page image longer than this, whatever the letter height says
 
 
 @dataclass(slots=True)
 class PipelineOptions:
     enabled: bool = True
+    detect_page: bool = True
+    orientation: bool = True  # quarter turns from the line direction
+    upside_down: bool = True  # 0 or 180: one small OCR read of a crop both ways up
+    deskew: bool = True
+    split_spreads: bool = True
+    dewarp: bool = True
+    flatten: bool = True
+    remove_colours: bool = True  # stamps, pencil: an ink of another colour than the text
+    binarize: bool = False  # hand Tesseract the clean grey page unless asked
+    letter_height: float = 20.0  # target x-height in pixels of the page image
+    analysis_side: int = 1200  # long side of the analysis copy of the photo
+    languages: str = "rus"  # for the upside-down read
+    reader: Reader | None = None  # replaces Tesseract in the upside-down read (tests)
 
 
 @dataclass(slots=True)
@@ -27,9 +65,316 @@ class PreparedPage:
     steps: list[Step] = field(default_factory=list)
 
 
-def prepare(photo: Photo, options: PipelineOptions | None = None) -> list[PreparedPage]:
+class _Recorder:
+    """Times steps and hands stage images to the debug hook."""
+
+    def __init__(self, debug: DebugHook | None) -> None:
+        self.debug = debug
+
+    @contextmanager
+    def step(self, steps: list[Step], name: str) -> Iterator[Step]:
+        record = Step(name, {}, 0.0)
+        start = time.perf_counter()
+        try:
+            yield record
+        finally:
+            record.seconds = time.perf_counter() - start
+            steps.append(record)
+
+    def show(self, name: str, image: np.ndarray | Callable[[], np.ndarray]) -> None:
+        if self.debug is not None:
+            self.debug(name, image() if callable(image) else image)
+
+
+def debug_writer(directory: Path, stem: str) -> DebugHook:
+    """A debug hook writing ``STEM.NN-STAGE.png`` into ``directory``, numbered in stage order."""
+    directory.mkdir(parents=True, exist_ok=True)
+    counter = iter(range(100))
+
+    def write(name: str, image: np.ndarray) -> None:
+        path = directory / f"{stem}.{next(counter):02d}-{name}.png"
+        cv2.imwrite(str(path), image)
+        log.debug("wrote %s", path)
+
+    return write
+
+
+def _grey(image: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+
+
+def _render(photo: np.ndarray, to_photo: np.ndarray, size: tuple[int, int],
+            pyramid: dict[int, np.ndarray]) -> np.ndarray:
+    """Resample the photo into a page of ``size``, from a halved copy when the page is much smaller."""
+    centre = np.array([[size[0] / 2, size[1] / 2], [size[0] / 2 + 1, size[1] / 2],
+                       [size[0] / 2, size[1] / 2 + 1]])
+    p = map_points(to_photo, centre)
+    step = max(np.linalg.norm(p[1] - p[0]), np.linalg.norm(p[2] - p[0]))
+    level = 0
+    while step / 2 ** level > 1.8 and level < 4:
+        level += 1
+    source = photo
+    for lv in range(1, level + 1):
+        if lv not in pyramid:
+            pyramid[lv] = cv2.pyrDown(pyramid.get(lv - 1, photo))
+        source = pyramid[lv]
+    matrix = scale_matrix(1 / 2 ** level) @ to_photo if level else to_photo
+    return warp(source, matrix, size, border=-1)
+
+
+def _mesh_map(to_photo: np.ndarray, field_: dewarping.Dewarp, size: tuple[int, int]) -> Mesh:
+    gx, gy = np.meshgrid(field_.xs, field_.ys)
+    pts = np.stack([gx.ravel(), (gy + field_.dy).ravel()], axis=1)
+    photo = map_points(to_photo, pts)
+    return Mesh(xs=field_.xs.copy(), ys=field_.ys.copy(), photo_x=photo[:, 0].reshape(gx.shape),
+                photo_y=photo[:, 1].reshape(gx.shape))
+
+
+def _remap(photo: np.ndarray, mesh: Mesh, size: tuple[int, int]) -> np.ndarray:
+    width, height = size
+    grid_w, grid_h = len(mesh.xs), len(mesh.ys)
+    # the grid is regular from 0 with a constant step: stretch it to cover the page's pixel centres
+    step = float(mesh.xs[1] - mesh.xs[0])
+    span_w, span_h = int(round(step * (grid_w - 1))) + 1, int(round(step * (grid_h - 1))) + 1
+    map_x = cv2.resize(mesh.photo_x.astype(np.float32), (span_w, span_h), interpolation=cv2.INTER_LINEAR)
+    map_y = cv2.resize(mesh.photo_y.astype(np.float32), (span_w, span_h), interpolation=cv2.INTER_LINEAR)
+    return cv2.remap(photo, map_x[:height, :width], map_y[:height, :width], cv2.INTER_LINEAR,
+                     borderMode=cv2.BORDER_REPLICATE)
+
+
+def _regular_grid(field_: dewarping.Dewarp, width: int, height: int, step: int) -> dewarping.Dewarp:
+    """Resample a displacement field onto a grid from 0 with a whole-pixel step covering the page."""
+    xs = np.arange(0, width + step, step, dtype=float)
+    ys = np.arange(0, height + step, step, dtype=float)
+    dy = np.empty((len(ys), len(xs)))
+    inner = np.empty((len(field_.ys), len(xs)))
+    for j in range(len(field_.ys)):
+        inner[j] = np.interp(xs, field_.xs, field_.dy[j])
+    for i in range(len(xs)):
+        dy[:, i] = np.interp(ys, field_.ys, inner[:, i])
+    return dewarping.Dewarp(xs=xs, ys=ys, dy=dy, lines=field_.lines)
+
+
+def _fit_homography(mesh: Mesh) -> np.ndarray:
+    gx, gy = np.meshgrid(mesh.xs, mesh.ys)
+    src = np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float32)
+    dst = np.stack([mesh.photo_x.ravel(), mesh.photo_y.ravel()], axis=1).astype(np.float32)
+    matrix, _ = cv2.findHomography(src, dst, 0)
+    return matrix if matrix is not None else np.eye(3)
+
+
+def prepare(photo: Photo, options: PipelineOptions | None = None, *,
+            debug: DebugHook | None = None) -> list[PreparedPage]:
+    """The page image(s) of a photo: one page, or the left and right page of a spread."""
     options = options or PipelineOptions()
+    rec = _Recorder(debug)
+    shared: list[Step] = [Step("exif", {"orientation": photo.exif_orientation,
+                                        "stored_size": [photo.stored_width, photo.stored_height]}, 0.0)]
+    pixels = photo.pixels
+    rec.show("photo", pixels)
+    if not options.enabled:
+        with rec.step(shared, "grey"):
+            grey = _grey(pixels)
+        return [PreparedPage(image=grey, display=grey, to_photo=PageTransform(), steps=shared)]
+
+    with rec.step(shared, "analysis-copy") as step:
+        small, factor = resize_long_side(pixels, options.analysis_side)
+        step.params = {"scale": round(factor, 4)}
+    small_to_photo = scale_matrix(factor)
+
+    with rec.step(shared, "page") as step:
+        quad = find_page(small) if options.detect_page else None
+        if quad is not None:
+            corners = inset(quad.corners, 0.004)
+            page_w, page_h = (max(8, int(round(v))) for v in quad.size)
+            rect = np.array([[0, 0], [page_w - 1, 0], [page_w - 1, page_h - 1], [0, page_h - 1]], np.float32)
+            page_to_small = cv2.getPerspectiveTransform(rect, corners.astype(np.float32)).astype(float)
+            step.params = {"found": True, "method": quad.method, "area_share": round(quad.area_share, 3),
+                           "corners": np.round(map_points(small_to_photo, corners), 1).tolist()}
+        else:
+            page_h, page_w = small.shape[:2]
+            page_to_small = np.eye(3)
+            step.params = {"found": False, "fallback": "whole frame"}
+        page_small = warp(small, page_to_small, (page_w, page_h), border=-1) if quad is not None else small
+        page_grey = flatten(_grey(page_small)) if options.flatten else _grey(page_small)
+        page_mask = ink_mask(page_grey)
+    if debug is not None:
+        def _quad_view() -> np.ndarray:
+            view = small.copy()
+            if quad is not None:
+                cv2.polylines(view, [quad.corners.astype(np.int32)], True, (0, 0, 255), 3)
+            return view
+        rec.show("page", _quad_view)
+
+    with rec.step(shared, "orientation") as step:
+        turns, skew = 0, 0.0
+        if options.orientation or options.deskew:
+            direction = line_direction(page_mask, search=90.0 if options.orientation else 15.0)
+            if direction.strength >= 1.3:
+                turns = direction.quarter_turns if options.orientation else 0
+                skew = direction.residual if options.orientation else direction.angle
+            step.params = {"line_angle": round(direction.angle, 2), "strength": round(direction.strength, 2),
+                           "quarter_turns": turns}
+        turned_w, turned_h = rotated_size(turns, page_w, page_h)
+        turn = rot90_matrix(turns, page_w, page_h)
+    with rec.step(shared, "deskew") as step:
+        if not options.deskew:
+            skew = 0.0
+        rotation, level_w, level_h = rotate_matrix(-skew, turned_w, turned_h)
+        level_to_page = turn @ rotation
+        level_grey = warp(page_grey, level_to_page, (level_w, level_h))
+        level_mask = ink_mask(level_grey)
+        step.params = {"degrees": round(skew, 2)}
+    rec.show("deskew", level_grey)
+
+    with rec.step(shared, "spread") as step:
+        gutter = find_gutter(level_mask) if options.split_spreads else None
+        if gutter is None:
+            parts = [(0, 0, level_w)]
+            step.params = {"spread": False}
+        else:
+            parts = [(1, 0, gutter.x), (2, gutter.x, level_w)]
+            step.params = {"spread": True, "gutter_x": round(gutter.x / level_w, 3), "gap": gutter.gap}
+    if debug is not None and gutter is not None:
+        view = cv2.cvtColor(level_grey, cv2.COLOR_GRAY2BGR)
+        cv2.line(view, (gutter.x, 0), (gutter.x, level_h), (0, 0, 255), 2)
+        rec.show("spread", view)
+
+    level_to_photo = small_to_photo @ page_to_small @ level_to_page
+    pyramid: dict[int, np.ndarray] = {}
+    pages = [
+        _prepare_part(pixels, level_grey, options=options, rec=rec, part=part, x0=x0, x1=x1,
+                      level_to_photo=level_to_photo, shared=shared, pyramid=pyramid, photo_scale=factor)
+        for part, x0, x1 in parts
+    ]
+    if options.upside_down:
+        pages = _settle_upside_down(pages, options, rec)
+    return pages
+
+
+def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, *, options: PipelineOptions, rec: _Recorder,
+                  part: int, x0: int, x1: int, level_to_photo: np.ndarray, shared: list[Step],
+                  pyramid: dict[int, np.ndarray], photo_scale: float) -> PreparedPage:
+    steps = list(shared)
+    tag = f"p{part}-" if part else ""
+    crop = level_grey[:, x0:x1]
+    height, width = crop.shape
+    crop_to_level = translate_matrix(x0, 0)
+
+    with rec.step(steps, "fine-deskew") as step:
+        fine = 0.0
+        if options.deskew and part:
+            direction = line_direction(ink_mask(crop), search=4.0, coarse=0.5)
+            fine = direction.angle if direction.strength >= 1.3 else 0.0
+        rotation, part_w, part_h = rotate_matrix(-fine, width, height)
+        part_to_level = crop_to_level @ rotation
+        part_grey = warp(level_grey, part_to_level, (part_w, part_h)) if fine or part else crop
+        step.params = {"degrees": round(fine, 2)}
+
+    with rec.step(steps, "scale") as step:
+        part_to_photo = level_to_photo @ part_to_level
+        mask = ink_mask(part_grey)
+        letter = letter_height(mask)
+        analysis = 1.0  # pixels of the analysis image per part pixel
+        if (letter is None or letter < 9) and photo_scale < 1.0:
+            # too small to measure or to fit lines: look again at up to the photo's own resolution
+            analysis = min(1 / photo_scale, 12.0 / (letter or 4.0))
+            size = (int(part_w * analysis), int(part_h * analysis))
+            part_grey = flatten(_grey(_render(pixels, part_to_photo @ scale_matrix(analysis), size, pyramid)))
+            mask = ink_mask(part_grey)
+            refined = letter_height(mask)
+            letter = refined / analysis if refined else letter
+        if letter is None:
+            zoom = 1 / photo_scale
+        else:
+            zoom = options.letter_height / letter
+        zoom = min(zoom, MAX_SIDE / max(part_w, part_h), 3 / photo_scale)
+        step.params = {"letter_height": round(letter, 2) if letter else None, "zoom": round(zoom, 3),
+                       "photo_scale": round(zoom * photo_scale, 3)}
+    out_w, out_h = max(16, int(round(part_w * zoom))), max(16, int(round(part_h * zoom)))
+    final_to_photo = part_to_photo @ scale_matrix(zoom)
+
+    with rec.step(steps, "dewarp") as step:
+        field_ = None
+        if options.dewarp and letter is not None:
+            field_ = dewarping.fit_dewarp(mask, letter * analysis)
+        mesh = None
+        if field_ is not None:
+            field_ = _regular_grid(field_.scaled(zoom / analysis), out_w, out_h, step=24)
+            mesh = _mesh_map(final_to_photo, field_, (out_w, out_h))
+        step.params = {"applied": mesh is not None,
+                       "lines": len(field_.lines) if field_ is not None else 0,
+                       "max_shift_px": round(field_.max_shift, 1) if field_ is not None else 0.0}
+    if debug_lines := (rec.debug is not None and letter is not None):
+        lines = dewarping.find_lines(mask, letter * analysis) if debug_lines else []
+        rec.show(f"{tag}dewarp-lines", dewarping.draw_lines(part_grey, field_, lines))
+
+    with rec.step(steps, "warp") as step:
+        if mesh is not None:
+            level = 0
+            scale_to_photo = zoom * photo_scale
+            source = pixels
+            if scale_to_photo < 0.55:
+                level = 1
+                pyramid.setdefault(1, cv2.pyrDown(pixels))
+                source = pyramid[1]
+                mesh_src = Mesh(mesh.xs, mesh.ys, mesh.photo_x / 2, mesh.photo_y / 2)
+            else:
+                mesh_src = mesh
+            colour = _remap(source, mesh_src, (out_w, out_h))
+            transform = PageTransform(_fit_homography(mesh), mesh)
+            step.params = {"size": [out_w, out_h], "mesh": True, "pyramid": level}
+        else:
+            colour = _render(pixels, final_to_photo, (out_w, out_h), pyramid)
+            transform = PageTransform(final_to_photo)
+            step.params = {"size": [out_w, out_h], "mesh": False}
+    rec.show(f"{tag}warp", colour)
+
+    with rec.step(steps, "flatten") as step:
+        flat = flatten(colour) if options.flatten else colour
+        step.params = {"enabled": options.flatten}
+    rec.show(f"{tag}flatten", flat)
+
+    with rec.step(steps, "ink") as step:
+        stride = max(1, int(np.sqrt(flat.shape[0] * flat.shape[1] / 400_000)))
+        model = fit_ink(flat[::stride, ::stride], remove_colours=options.remove_colours)
+        grey = model.apply(flat)
+        step.params = model.params()
+    rec.show(f"{tag}ink", grey)
+
+    if options.binarize:
+        with rec.step(steps, "binarize") as step:
+            grey = binarize(grey)
+            step.params = {"method": "otsu"}
+        rec.show(f"{tag}binarize", grey)
+    return PreparedPage(image=grey, display=flat, to_photo=transform, part=part, steps=steps)
+
+
+def _settle_upside_down(pages: list[PreparedPage], options: PipelineOptions, rec: _Recorder) -> list[PreparedPage]:
+    """Turn all pages by 180 degrees if the first reads better that way; a spread's parts swap."""
+    reader = options.reader or tesseract_reader(options.languages)
     start = time.perf_counter()
-    grey = cv2.cvtColor(photo.pixels, cv2.COLOR_BGR2GRAY)
-    step = Step("grey", {}, time.perf_counter() - start)
-    return [PreparedPage(image=grey, display=grey, to_photo=PageTransform(), steps=[step])]
+    verdict = check_upside_down(pages[0].image, options.letter_height, reader)
+    record = Step("upside-down", {"flipped": verdict.flipped,
+                                  "upright_confidence": round(verdict.upright_confidence, 1),
+                                  "flipped_confidence": round(verdict.flipped_confidence, 1)},
+                  time.perf_counter() - start)
+    for page in pages:
+        page.steps.append(record)
+    if not verdict.flipped:
+        return pages
+    turned: list[PreparedPage] = []
+    for page in pages:
+        height, width = page.image.shape[:2]
+        half = rot90_matrix(2, width, height)
+        mesh = page.to_photo.mesh
+        transform = PageTransform(page.to_photo.matrix @ half,
+                                  mesh.turned_half(width, height) if mesh is not None else None)
+        turned.append(PreparedPage(image=cv2.rotate(page.image, cv2.ROTATE_180),
+                                   display=cv2.rotate(page.display, cv2.ROTATE_180), to_photo=transform,
+                                   part=page.part, steps=page.steps))
+    if len(turned) == 2:
+        turned = [turned[1], turned[0]]
+        turned[0].part, turned[1].part = 1, 2
+    rec.show("upside-down", turned[0].image)
+    return turned

@@ -1,0 +1,114 @@
+"""Straighten curled pages by fitting a curve to each text line and moving the rows between them."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class LineFit:
+    x0: float
+    x1: float
+    target: float  # the row the line is moved to: its height at the middle of its span
+    coeffs: np.ndarray  # polynomial y(x), highest power first
+
+    def offset(self, x: np.ndarray) -> np.ndarray:
+        return np.polyval(self.coeffs, np.clip(x, self.x0, self.x1)) - self.target
+
+
+@dataclass(slots=True)
+class Dewarp:
+    """Vertical displacement on a coarse grid: page pixel (x, y) comes from (x, y + dy)."""
+
+    xs: np.ndarray
+    ys: np.ndarray
+    dy: np.ndarray  # (len(ys), len(xs))
+    lines: list[LineFit]
+
+    @property
+    def max_shift(self) -> float:
+        return float(np.abs(self.dy).max()) if self.dy.size else 0.0
+
+    def scaled(self, factor: float) -> Dewarp:
+        """The same field for the page drawn ``factor`` times larger."""
+        return Dewarp(xs=self.xs * factor, ys=self.ys * factor, dy=self.dy * factor, lines=self.lines)
+
+
+def find_lines(mask: np.ndarray, letter: float) -> list[LineFit]:
+    """Text lines of a deskewed binary mask as fitted curves; short and stray blobs are left out."""
+    height, width = mask.shape
+    run = max(3, int(letter * 2.5))
+    smear = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (run, 1)))
+    smear = cv2.morphologyEx(smear, cv2.MORPH_OPEN,
+                             cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(letter * 1.5)), 1)))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(smear, connectivity=8)
+    lines: list[LineFit] = []
+    min_width = max(width * 0.3, letter * 12)
+    for label in range(1, count):
+        x, y, w, h, _ = stats[label]
+        if w < min_width or h > letter * 4 or h < letter * 0.5:
+            continue
+        sub = labels[y:y + h, x:x + w] == label
+        cols = np.arange(0, w, max(1, int(letter)))
+        xs_, ys_ = [], []
+        for c in cols:
+            rows = np.nonzero(sub[:, c])[0]
+            if len(rows):
+                xs_.append(x + c)
+                ys_.append(y + (rows[0] + rows[-1]) / 2)
+        if len(xs_) < 6:
+            continue
+        px, py = np.array(xs_, dtype=float), np.array(ys_, dtype=float)
+        degree = 3 if len(px) >= 15 else 2
+        coeffs = np.polyfit(px, py, degree)
+        resid = py - np.polyval(coeffs, px)
+        good = np.abs(resid) < max(letter * 0.5, 2.5 * float(np.std(resid)))
+        if good.sum() >= 6:
+            coeffs = np.polyfit(px[good], py[good], degree)
+        mid = (px[0] + px[-1]) / 2
+        lines.append(LineFit(x0=float(px[0]), x1=float(px[-1]), target=float(np.polyval(coeffs, mid)),
+                             coeffs=coeffs))
+    lines.sort(key=lambda line: line.target)
+    return lines
+
+
+def fit_dewarp(mask: np.ndarray, letter: float, *, min_lines: int = 4, min_shift: float = 0.3,
+               step: int = 16) -> Dewarp | None:
+    """A displacement field that makes the text lines straight, or None if they already are."""
+    height, width = mask.shape
+    lines = find_lines(mask, letter)
+    if len(lines) < min_lines:
+        return None
+    xs = np.arange(0, width + step, step, dtype=float)
+    xs[-1] = min(xs[-1], width - 1) if xs[-1] > width - 1 else xs[-1]
+    ys = np.arange(0, height + step, step, dtype=float)
+    offsets = np.array([line.offset(xs) for line in lines])  # (lines, xs)
+    covered = np.array([(xs >= line.x0 - 2 * letter) & (xs <= line.x1 + 2 * letter) for line in lines])
+    if np.abs(offsets).max() < min_shift * letter:
+        return None
+    targets = np.array([line.target for line in lines])
+    dy = np.zeros((len(ys), len(xs)))
+    for i in range(len(xs)):
+        use = covered[:, i]
+        if use.sum() == 0:
+            use = np.ones(len(lines), dtype=bool)
+        dy[:, i] = np.interp(ys, targets[use], offsets[use, i])
+    dy = cv2.GaussianBlur(dy.astype(np.float32), (0, 0), 0.8).astype(float)
+    return Dewarp(xs=xs, ys=ys, dy=dy, lines=lines)
+
+
+def draw_lines(grey: np.ndarray, dewarp: Dewarp | None, lines: list[LineFit]) -> np.ndarray:
+    """A debug view: the fitted lines over the page."""
+    view = cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR) if grey.ndim == 2 else grey.copy()
+    for line in lines:
+        x = np.arange(line.x0, line.x1, 2.0)
+        y = np.polyval(line.coeffs, x)
+        pts = np.stack([x, y], axis=1).astype(np.int32)
+        cv2.polylines(view, [pts], False, (0, 0, 255) if dewarp else (0, 160, 0), 1)
+    return view

@@ -1,0 +1,149 @@
+"""Light and colour: flatten uneven light, separate the text ink from stamps, stretch faded ink.
+
+Everything works on absorbance, ``255 - pixel / paper * 255`` per channel, so that a shadow, a dark photo
+and a faded ribbon all become "paper = 0, ink > 0" before any threshold is chosen.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+BACKGROUND_SIDE = 256  # the light is estimated on an image this long
+BACKGROUND_KERNEL = 1 / 24  # closing kernel as a share of the long side: wider than a character
+
+
+def estimate_background(image: np.ndarray, *, kernel_share: float = BACKGROUND_KERNEL) -> np.ndarray:
+    """Paper brightness without the ink, by a morphological closing on a small copy, at full size."""
+    height, width = image.shape[:2]
+    factor = min(1.0, BACKGROUND_SIDE / max(height, width))
+    small = cv2.resize(image, (max(1, round(width * factor)), max(1, round(height * factor))),
+                       interpolation=cv2.INTER_AREA)
+    k = max(3, int(round(max(small.shape[:2]) * kernel_share)) | 1)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    closed = cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel)
+    closed = cv2.medianBlur(closed, 5)
+    closed = cv2.GaussianBlur(closed, (0, 0), k / 3)
+    closed = np.maximum(closed, 8)  # a black frame border must not divide by zero
+    return cv2.resize(closed, (width, height), interpolation=cv2.INTER_LINEAR)
+
+
+def flatten(image: np.ndarray, *, kernel_share: float = BACKGROUND_KERNEL) -> np.ndarray:
+    """Divide by the paper brightness: paper becomes 255 under shadow and in a dark photo alike."""
+    background = estimate_background(image, kernel_share=kernel_share)
+    return cv2.divide(image, background, scale=255)
+
+
+@dataclass(slots=True)
+class InkModel:
+    """How to turn a flattened colour page into one grey channel where the text is dark.
+
+    ``weights`` project the absorbance (B, G, R) onto the text ink and away from a second ink
+    (a stamp, pencil over a carbon copy); ``floor`` is the absorbance below which a mark is taken
+    for show-through or noise, and ``gain`` stretches the text ink to nearly black.
+    """
+
+    weights: tuple[float, float, float]
+    floor: float
+    gain: float
+    text_colour: tuple[float, float, float]  # unit absorbance direction, B G R
+    removed_colour: tuple[float, float, float] | None = None
+    removed_share: float = 0.0
+
+    def params(self) -> dict[str, object]:
+        return {"weights": [round(w, 3) for w in self.weights], "floor": round(self.floor, 1),
+                "gain": round(self.gain, 2), "text_colour": [round(c, 2) for c in self.text_colour],
+                "removed_colour": None if self.removed_colour is None
+                else [round(c, 2) for c in self.removed_colour],
+                "removed_share": round(self.removed_share, 3)}
+
+    def apply(self, flat_bgr: np.ndarray) -> np.ndarray:
+        """Grey page: ``255 - gain * (weights . (255 - flat) - floor)``, in one saturating pass."""
+        w = np.array(self.weights) * self.gain
+        offset = 255.0 - 255.0 * w.sum() + self.gain * self.floor
+        matrix = np.array([[w[0], w[1], w[2], offset]], dtype=np.float32)
+        if flat_bgr.ndim == 2:
+            single = np.array([[w.sum(), offset]], dtype=np.float32)
+            return cv2.transform(flat_bgr[:, :, None], single)
+        return cv2.transform(flat_bgr, matrix)
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    n = float(np.linalg.norm(v))
+    return v / n if n > 0 else v
+
+
+def fit_ink(flat: np.ndarray, *, remove_colours: bool = True, floor_share: float = 0.22,
+            min_second_share: float = 0.03, min_angle: float = 12.0) -> InkModel:
+    """Find the text ink colour and any second ink to remove, on a small flattened page.
+
+    A second ink is removed only if its colour differs clearly from the text ink's: a violet carbon
+    copy keeps its violet, but loses a red stamp or grey pencil over it.
+    """
+    if flat.ndim == 2:
+        flat = cv2.cvtColor(flat, cv2.COLOR_GRAY2BGR)
+    absorb = 255.0 - flat.reshape(-1, 3).astype(np.float32)
+    strength = absorb.max(axis=1)
+    paper = strength[strength < np.percentile(strength, 50)]
+    noise = float(np.percentile(paper, 99)) if paper.size else 10.0
+    threshold = max(28.0, noise * 1.6)
+    ink = absorb[strength > threshold]
+    neutral = np.ones(3) / math.sqrt(3)
+    if len(ink) < 50:
+        return InkModel(weights=(1 / 3, 1 / 3, 1 / 3), floor=0.0, gain=1.0, text_colour=tuple(neutral))
+    if len(ink) > 40000:
+        ink = ink[np.random.default_rng(0).choice(len(ink), 40000, replace=False)]
+    norms = np.linalg.norm(ink, axis=1, keepdims=True)
+    dirs = (ink / np.maximum(norms, 1e-6)).astype(np.float32)
+    text_dir = _unit(np.median(dirs, axis=0))
+    removed: np.ndarray | None = None
+    share = 0.0
+    if remove_colours and len(dirs) >= 200:
+        criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 1e-3)
+        _, labels, centres = cv2.kmeans(dirs, 2, None, criteria, 2, cv2.KMEANS_PP_CENTERS)
+        labels = labels.ravel()
+        counts = np.bincount(labels, minlength=2)
+        major = int(np.argmax(counts))
+        minor = 1 - major
+        a, b = _unit(centres[major].astype(float)), _unit(centres[minor].astype(float))
+        angle = math.degrees(math.acos(float(np.clip(a @ b, -1, 1))))
+        share = counts[minor] / counts.sum()
+        if share >= min_second_share and angle >= min_angle:
+            text_dir = _unit(np.median(dirs[labels == major], axis=0))
+            removed = _unit(np.median(dirs[labels == minor], axis=0))
+    if removed is not None:
+        ortho = text_dir - (text_dir @ removed) * removed
+        weights = ortho / float(ortho @ text_dir)
+        if np.abs(weights).sum() > 4.0:  # too close in colour: removal would amplify noise
+            weights, removed = text_dir / float(text_dir @ text_dir), None
+    else:
+        weights = text_dir / float(text_dir @ text_dir)
+    weights = weights / max(1e-6, float(weights @ text_dir))
+    projected = ink @ weights
+    text_level = float(np.percentile(projected, 90))
+    floor = floor_share * text_level
+    gain = 235.0 / max(text_level - floor, 20.0)
+    gain = min(gain, 6.0)
+    return InkModel(weights=(float(weights[0]), float(weights[1]), float(weights[2])), floor=floor, gain=gain,
+                    text_colour=(float(text_dir[0]), float(text_dir[1]), float(text_dir[2])),
+                    removed_colour=None if removed is None else (float(removed[0]), float(removed[1]),
+                                                                 float(removed[2])),
+                    removed_share=float(share) if removed is not None else 0.0)
+
+
+def ink_mask(grey: np.ndarray) -> np.ndarray:
+    """Binary text mask (255 = ink) of a flattened grey page, by Otsu on the dark side."""
+    _, mask = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    return mask
+
+
+def binarize(grey: np.ndarray) -> np.ndarray:
+    """Black text on white by Otsu: the page is already flat, so one threshold fits all of it."""
+    _, binary = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    return binary

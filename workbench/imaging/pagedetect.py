@@ -1,0 +1,131 @@
+"""Find the page in a photo as a quadrilateral, or say that no page edge is visible."""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+MIN_AREA = 0.12  # a page smaller than this share of the frame is more likely a label or a shadow
+MAX_CORNER_SHARE = 0.015  # corners this close to the frame corners mean "the frame is the page"
+
+
+@dataclass(slots=True)
+class PageQuad:
+    corners: np.ndarray  # (4, 2) float: top-left, top-right, bottom-right, bottom-left
+    area_share: float
+    solidity: float
+    method: str
+
+    @property
+    def size(self) -> tuple[float, float]:
+        """Width and height of the page as the mean lengths of its opposite edges."""
+        tl, tr, br, bl = self.corners
+        width = (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
+        height = (np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2
+        return float(width), float(height)
+
+
+def order_corners(points: np.ndarray) -> np.ndarray:
+    """Top-left, top-right, bottom-right, bottom-left, by angle around the centre."""
+    pts = np.asarray(points, dtype=float).reshape(4, 2)
+    centre = pts.mean(axis=0)
+    angles = np.arctan2(pts[:, 1] - centre[1], pts[:, 0] - centre[0])
+    pts = pts[np.argsort(angles)]  # from -pi: top-left first for an upright quad
+    start = int(np.argmin(pts.sum(axis=1)))
+    return np.roll(pts, -start, axis=0)
+
+
+def _quad_from_contour(contour: np.ndarray) -> np.ndarray | None:
+    hull = cv2.convexHull(contour)
+    perimeter = cv2.arcLength(hull, True)
+    for eps in (0.01, 0.02, 0.03, 0.045, 0.06, 0.08):
+        approx = cv2.approxPolyDP(hull, eps * perimeter, True)
+        if len(approx) == 4:
+            return approx.reshape(4, 2).astype(float)
+        if len(approx) < 4:
+            break
+    return None
+
+
+def _angles_ok(quad: np.ndarray) -> bool:
+    for i in range(4):
+        a, b, c = quad[i - 1], quad[i], quad[(i + 1) % 4]
+        v1, v2 = a - b, c - b
+        cos = float(v1 @ v2 / (np.linalg.norm(v1) * np.linalg.norm(v2) + 1e-9))
+        if not 55 <= math.degrees(math.acos(np.clip(cos, -1, 1))) <= 125:
+            return False
+    return True
+
+
+def _candidates(grey: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    height, width = grey.shape
+    blur = cv2.GaussianBlur(grey, (0, 0), 2)
+    k = max(3, int(max(height, width) * 0.015) | 1)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
+    masks: list[tuple[str, np.ndarray]] = []
+    _, otsu = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    masks.append(("otsu", otsu))
+    block = max(3, (max(height, width) // 3) | 1)
+    local = cv2.adaptiveThreshold(blur, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, block, -4)
+    masks.append(("local", local))
+    edges = cv2.Canny(blur, 30, 90)
+    edges = cv2.dilate(edges, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+    masks.append(("edges", edges))
+    result = []
+    for name, mask in masks:
+        mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel)
+        if name != "edges":
+            mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
+        contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL if name != "edges" else cv2.RETR_LIST,
+                                       cv2.CHAIN_APPROX_SIMPLE)
+        contours = sorted(contours, key=cv2.contourArea, reverse=True)[:3]
+        result.extend((name, c) for c in contours)
+    return result
+
+
+def find_page(image: np.ndarray) -> PageQuad | None:
+    """The page's quadrilateral in a small photo, or None when no sound one is found.
+
+    Three masks (global and local brightness, edges) each offer their largest contours; a quad must
+    be convex, near-rectangular in angles, fill its outline and not simply be the frame.
+    """
+    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+    height, width = grey.shape
+    frame_area = float(height * width)
+    frame = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], dtype=float)
+    best: PageQuad | None = None
+    for method, contour in _candidates(grey):
+        area = cv2.contourArea(contour)
+        if area < MIN_AREA * frame_area:
+            continue
+        quad = _quad_from_contour(contour)
+        if quad is None:
+            continue
+        quad = order_corners(quad)
+        quad_area = cv2.contourArea(quad.astype(np.float32))
+        if quad_area < MIN_AREA * frame_area or not cv2.isContourConvex(quad.astype(np.float32)):
+            continue
+        solidity = min(area, quad_area) / max(area, quad_area)
+        if solidity < 0.85 or not _angles_ok(quad):
+            continue
+        corner_gap = np.linalg.norm(quad - frame, axis=1) / math.hypot(width, height)
+        if (corner_gap < MAX_CORNER_SHARE * 3).sum() >= 3:
+            continue
+        candidate = PageQuad(corners=quad, area_share=quad_area / frame_area, solidity=solidity, method=method)
+        if best is None or candidate.area_share * candidate.solidity > best.area_share * best.solidity:
+            best = candidate
+    if best is not None:
+        log.debug("page found by %s: %.0f%% of the frame", best.method, best.area_share * 100)
+    return best
+
+
+def inset(corners: np.ndarray, share: float) -> np.ndarray:
+    """Pull the corners towards the centre, so the page edge itself stays out of the crop."""
+    centre = corners.mean(axis=0)
+    return centre + (corners - centre) * (1 - share)

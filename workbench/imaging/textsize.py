@@ -1,0 +1,25 @@
+"""How tall the text is, from its connected components: Tesseract reads best at a known x-height."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+
+def letter_height(mask: np.ndarray) -> float | None:
+    """Median height of letter-like components of a binary mask (ink = 255); None if too few."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    if count < 20:
+        return None
+    widths = stats[1:, cv2.CC_STAT_WIDTH]
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    limit = mask.shape[0] * 0.08
+    keep = (heights >= 2) & (heights <= limit) & (areas >= 3) & (widths <= heights * 4)
+    heights = heights[keep]
+    if len(heights) < 15:
+        return None
+    # drop dots and commas, then take the middle of what is left: mostly the x-height
+    median = float(np.median(heights))
+    heights = heights[heights >= 0.6 * median]
+    return float(np.median(heights))
