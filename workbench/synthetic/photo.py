@@ -418,7 +418,7 @@ def _curl(sheet: Array, alpha: Array, boxes: list[Array], rng: np.random.Generat
     slope = np.gradient(dy, axis=1) * w / max(amp, 1.0)
     shading = 1.0 - rng.uniform(0.05, 0.15) * np.clip(np.abs(slope), 0, 3) / 3 * np.sign(slope + 1e-6)
     out *= shading[:, :, None]
-    params["curl"] = {"mode": mode, "amplitude_px": round(float(amp), 1)}
+    params["curl"] = {"mode": mode, "amplitude_px": round(float(amp), 1), "pad": pad}
     return out, out_alpha, [b + pad for b in boxes]
 
 
@@ -490,7 +490,9 @@ def _place_on_table(sheet: Array, alpha: Array, boxes: list[Array], frame: tuple
                     wanted: tuple[str, ...], rng: np.random.Generator,
                     params: dict[str, Any]) -> tuple[Array, list[Array]]:
     fw, fh = frame
+    grow = float(params.get("curl", {}).get("pad", 0))  # a curled edge reaches past the flat outline
     outline = np.array([boxes[0][0], boxes[-1][1], boxes[-1][2], boxes[0][3]], np.float64)
+    outline += np.array([[-grow, -grow], [grow, -grow], [grow, grow], [-grow, grow]])
     src_w = float(outline[1, 0] - outline[0, 0])
     src_h = float(outline[3, 1] - outline[0, 1])
     seen = _view(src_w, src_h, wanted, rng, params)
@@ -548,18 +550,19 @@ def _light(image: Array, wanted: tuple[str, ...], rng: np.random.Generator, para
     gain -= rng.uniform(0.05, 0.25) * (u * u + v * v) * 2
     cast = np.array([1.0, 1.0, 1.0]) + np.array([-1, 0, 1]) * rng.uniform(-0.08, 0.12) + rng.normal(0, 0.015, 3)
     if "shadow" in wanted:
-        strength = rng.uniform(0.3, 0.65)
-        soft = rng.uniform(0.02, 0.12) * max(h, w)
+        strength = rng.uniform(0.25, 0.55)
+        soft = rng.uniform(0.04, 0.15) * max(h, w)
         if rng.random() < 0.5:  # edge of a phone's or a head's shadow: a curved boundary
             theta = rng.uniform(0, 2 * np.pi)
             d = math.cos(theta) * (xx - rng.uniform(0.3, 0.7) * w) + math.sin(theta) * (yy - rng.uniform(0.3, 0.7) * h)
             d += rng.uniform(-0.3, 0.3) * (math.sin(theta) * (xx - w / 2) / w) ** 2 * w
-            mask = 1 / (1 + np.exp(-d / soft * 2.5))
+            mask = 1 / (1 + np.exp(-d / soft * 1.5))
         else:  # a blob: a hand or the phone itself
             cx, cy = rng.uniform(0.2, 0.8) * w, rng.uniform(0.2, 0.8) * h
             rx, ry = rng.uniform(0.15, 0.4) * w, rng.uniform(0.15, 0.4) * h
             r = np.sqrt(((xx - cx) / rx) ** 2 + ((yy - cy) / ry) ** 2)
-            mask = 1 / (1 + np.exp((r - 1) * max(rx, ry) / soft * 2.5))
+            r = r * (1 + 0.15 * _field(rng, (h, w), 4))  # no hand casts an ellipse
+            mask = 1 / (1 + np.exp((r - 1) * max(rx, ry) / soft * 1.5))
         gain = gain * (1 - strength * mask)
         params["shadow"] = round(float(strength), 3)
         cast_shadow = np.array([1.06, 1.0, 0.94])  # shade is lit by the cooler sky light
