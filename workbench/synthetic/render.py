@@ -231,6 +231,7 @@ class _TypeMachine:
         self.size_px = size_px
         self.wear = rng.uniform(0.6, 1.4)  # how worn the machine and the ribbon are
         self.bar_offsets: dict[str, tuple[float, float]] = {}
+        self.uneven: list[tuple[int, int, int, int, int, float]] = []  # box, side, depth of a tilted strike
 
     def _bar(self, ch: str) -> tuple[float, float]:
         if ch not in self.bar_offsets:
@@ -257,10 +258,22 @@ class _TypeMachine:
             gx = x + i * advance + bar_dx + jitter[0]
             gy = baseline + line_dy + bar_dy + jitter[1]
             draw.text((gx, gy), ch, font=face, fill=fill, anchor="ls")
+            if self.rng.random() < 0.05 * self.wear:  # the type face hit the platen at a slant
+                box = draw.textbbox((gx, gy), ch, font=face, anchor="ls")
+                self.uneven.append((int(box[0]), int(box[1]), int(box[2]) + 1, int(box[3]) + 1,
+                                    int(self.rng.integers(0, 4)), float(self.rng.uniform(0.4, 0.85))))
 
     def ribbon(self, ink: np.ndarray) -> np.ndarray:
         """Ink spread into the paper fibres, and a ribbon that inks unevenly."""
         h, w = ink.shape
+        ink = ink.copy()
+        for x0, y0, x1, y1, side, depth in self.uneven:
+            x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
+            if x1 - x0 < 2 or y1 - y0 < 2:
+                continue
+            along = np.linspace(1.0, 1.0 - depth, (x1 - x0) if side < 2 else (y1 - y0), dtype=np.float32)
+            ramp = along[::-1] if side % 2 else along
+            ink[y0:y1, x0:x1] *= ramp[None, :] if side < 2 else ramp[:, None]
         spread = cv2.GaussianBlur(ink, (0, 0), 0.5 + 0.25 * self.wear)
         grain: np.ndarray = self.rng.normal(0.0, 1.0, size=(h, w)).astype(np.float32)
         grain = cv2.GaussianBlur(grain, (0, 0), max(0.6, self.size_px / 40))
