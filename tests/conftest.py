@@ -24,11 +24,10 @@ TEXTS = {
 
 
 def draw_page(path: Path, text: str, *, size: int = 30) -> Path:
-    """A small clean page with typewriter-like text: quick for Tesseract, known ground truth."""
+    """A small clean scan of a page (portrait, margins) with typewriter-like text: quick for Tesseract."""
     font = ImageFont.truetype(str(FONT), size)
-    lines = text.split("\n")
-    image = Image.new("L", (60 + int(size * 0.62 * max(map(len, lines))), 60 + int(size * 1.6) * len(lines)), 255)
-    ImageDraw.Draw(image).multiline_text((30, 30), text, font=font, fill=0, spacing=int(size * 0.6))
+    image = Image.new("L", (int(size * 26), int(size * 36)), 255)
+    ImageDraw.Draw(image).multiline_text((size * 3, size * 4), text, font=font, fill=0, spacing=int(size * 0.6))
     image.save(path)
     return path
 
@@ -68,16 +67,38 @@ def invoke(runner: CliRunner, settings: Settings, *args: str):  # type: ignore[n
     return runner.invoke(cli, ["--instance", str(settings.instance_path), *args], catch_exceptions=False)
 
 
+PASSWORD = "correct horse battery"
+PEOPLE = {"tanya": "transcriber", "roman": "reviewer", "ada": "admin"}
+
+
 @pytest.fixture
-def app(settings: Settings) -> Flask:
+def app(settings: Settings, db: Database) -> Flask:
+    from workbench.db.models import Role
+    from workbench.db.users import add_user
     from workbench.web import create_app
 
+    with db.session() as session:
+        for name, role in PEOPLE.items():
+            add_user(session, name, PASSWORD, Role(role))
     return create_app({"TESTING": True}, settings=settings)
+
+
+def login(client: FlaskClient, name: str, password: str = PASSWORD) -> FlaskClient:
+    response = client.post("/login", data={"csrf_token": csrf_token(client, "/login"), "name": name,
+                                           "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
 
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+    """A reviewer, logged in."""
+    return login(app.test_client(), "roman")
+
+
+@pytest.fixture
+def transcriber(app: Flask) -> FlaskClient:
+    return login(app.test_client(), "tanya")
 
 
 def csrf_token(client: FlaskClient, url: str = "/") -> str:

@@ -31,7 +31,7 @@ def test_the_list_shows_pages_and_filters_by_status(client, page_ids) -> None:  
 
 def test_the_page_view_shows_the_image_beside_the_text(client, page_ids) -> None:  # type: ignore[no-untyped-def]
     html = client.get(f"/pages/{page_ids[0]}").get_data(as_text=True)
-    assert f'src="/files/pages/{page_ids[0]}.jpg"' in html
+    assert f'data-page-image="/files/pages/{page_ids[0]}.jpg"' in html
     assert "Шляпникова" in html and 'name="base_version" id="base-version" value="1"' in html
     assert 'rel="next"' in html and 'rel="prev"' not in html
     image = client.get(f"/files/pages/{page_ids[0]}.jpg")

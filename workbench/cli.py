@@ -105,8 +105,74 @@ def serve(obj: Context, host: str, port: int) -> None:
     from workbench.web import create_app
 
     app = create_app(settings=obj.settings)
+    _first_admin(obj)
     click.echo(f"serving the editor on http://{host}:{port}/")
     waitress_serve(app, host=host, port=port, threads=8)
+
+
+def _first_admin(obj: Context) -> None:
+    """With no users yet, make an admin with a random password, so a fresh `make run` can log in."""
+    import os
+    import secrets
+
+    from workbench.db.models import Role
+    from workbench.db.users import add_user, count_users
+
+    with obj.database().session() as session:
+        if count_users(session):
+            return
+        password = secrets.token_urlsafe(12)
+        add_user(session, "admin", password, Role.ADMIN)
+    path = obj.settings.instance_path / "initial_admin_password"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(password + "\n")
+    click.echo(f"made the first user: admin, password {password} (also in {path}); "
+               "add others with `workbench user add NAME --role ROLE`")
+
+
+@cli.group()
+def user() -> None:
+    """Manage the people who log in."""
+
+
+def _password(prompt: bool) -> str:
+    import os
+
+    from_env = os.environ.get("WORKBENCH_PASSWORD")
+    if from_env:
+        return from_env
+    if not prompt:
+        raise BadInput("give the password in WORKBENCH_PASSWORD or at the prompt")
+    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["transcriber", "reviewer", "admin"]), default="transcriber",
+              show_default=True)
+@pass_context
+def user_add(obj: Context, name: str, role: str) -> None:
+    """Add a user; the password comes from WORKBENCH_PASSWORD or a prompt."""
+    from workbench.db.users import add_user, parse_role
+
+    password = _password(prompt=True)
+    with obj.database().session() as session:
+        add_user(session, name, password, parse_role(role))
+    click.echo(f"added {name} as {role}")
+
+
+@user.command("passwd")
+@click.argument("name")
+@pass_context
+def user_passwd(obj: Context, name: str) -> None:
+    """Set a user's password, from WORKBENCH_PASSWORD or a prompt."""
+    from workbench.db.users import set_password
+
+    password = _password(prompt=True)
+    with obj.database().session() as session:
+        set_password(session, name, password)
+    click.echo(f"password of {name} changed")
 
 
 def main() -> None:

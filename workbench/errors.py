@@ -24,6 +24,13 @@ class NotFound(WorkbenchError):
     http_status = 404
 
 
+class Forbidden(WorkbenchError):
+    """The user's role does not allow this."""
+
+    exit_code = 2
+    http_status = 403
+
+
 class ConfigError(WorkbenchError):
     exit_code = 3
 

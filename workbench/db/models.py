@@ -44,6 +44,18 @@ class Status(enum.StrEnum):
     VERIFIED = "verified"
 
 
+class Role(enum.StrEnum):
+    """Transcribers edit; reviewers also verify; admins also manage users."""
+
+    TRANSCRIBER = "transcriber"
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
+
+    @property
+    def can_verify(self) -> bool:
+        return self in (Role.REVIEWER, Role.ADMIN)
+
+
 class RevisionSource(enum.StrEnum):
     OCR = "ocr"
     PERSON = "person"
@@ -52,6 +64,17 @@ class RevisionSource(enum.StrEnum):
 def _enum(kind: type[enum.Enum]) -> SqlEnum:
     return SqlEnum(kind, values_callable=lambda k: [m.value for m in k], native_enum=False, length=20,
                    validate_strings=True)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(_enum(Role), default=Role.TRANSCRIBER)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class SourceImage(Base):
@@ -113,6 +136,8 @@ class OcrRun(Base):
     seconds_ocr: Mapped[float] = mapped_column(Float, default=0.0)
     mean_confidence: Mapped[float | None]
     word_count: Mapped[int] = mapped_column(default=0)
+    # Tesseract's words were mostly noise (handwriting): the lines come from OpenCV, the text from a person
+    handwriting: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     page: Mapped[Page] = relationship(back_populates="ocr_runs")

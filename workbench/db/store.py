@@ -162,16 +162,30 @@ def latest_run(session: Session, page_id: int) -> OcrRun | None:
     ).first()
 
 
+PERSON_STATUSES = frozenset({Status.IN_PROGRESS, Status.NEEDS_REVIEW, Status.VERIFIED})
+WORK_STATUSES = (Status.NEW, Status.OCR_DONE, Status.IN_PROGRESS)
+
+
+def _status_after_edit(current: Status) -> Status:
+    """Editing starts the work; editing a verified page sends it back for review."""
+    if current in (Status.NEW, Status.OCR_DONE):
+        return Status.IN_PROGRESS
+    if current is Status.VERIFIED:
+        return Status.NEEDS_REVIEW
+    return current
+
+
 def save_text(session: Session, page_id: int, *, text: str, base_version: int, author: str | None,
               status: Status | None = None) -> Transcription:
     """A person's save: refused when it is based on an older version than the current one."""
     if "\x00" in text:
         raise BadInput("the text contains a NUL character")
+    if status is not None and status not in PERSON_STATUSES:
+        raise BadInput(f"a person cannot set the status {status.value!r}")
     transcription = session.scalars(select(Transcription).where(Transcription.page_id == page_id)).first()
     if transcription is None:
         raise NotFound(f"no page {page_id}")
-    new_status = status or (Status.IN_PROGRESS if transcription.status in (Status.NEW, Status.OCR_DONE)
-                            else transcription.status)
+    new_status = status or _status_after_edit(transcription.status)
     # compare-and-set in SQL, so two saves on the same version cannot both win
     claimed = session.execute(  # type: ignore[attr-defined]
         update(Transcription)
@@ -207,3 +221,38 @@ def count_by_status(session: Session) -> dict[Status, int]:
 def failed_images(session: Session) -> list[SourceImage]:
     return list(session.scalars(select(SourceImage).where(SourceImage.state == ImageState.FAILED)
                                 .order_by(SourceImage.path)))
+
+
+def revisions(session: Session, page_id: int) -> list[Revision]:
+    return list(session.scalars(select(Revision).join(Transcription).where(Transcription.page_id == page_id)
+                                .order_by(Revision.version)))
+
+
+def revision(session: Session, page_id: int, version: int) -> Revision:
+    found = session.scalars(select(Revision).join(Transcription)
+                            .where(Transcription.page_id == page_id, Revision.version == version)).first()
+    if found is None:
+        raise NotFound(f"page {page_id} has no version {version}")
+    return found
+
+
+def restore(session: Session, page_id: int, *, version: int, base_version: int, author: str | None) -> Transcription:
+    """An old text back as a new revision: history only grows."""
+    old = revision(session, page_id, version)
+    return save_text(session, page_id, text=old.text, base_version=base_version, author=author)
+
+
+def page_order(session: Session) -> list[int]:
+    """Page ids in file order, the order of the list and of previous/next."""
+    return [p.id for p in list_pages(session)]
+
+
+def next_needing_work(session: Session, *, after: int | None = None) -> int | None:
+    """The first page after ``after`` (wrapping round) that is not yet done."""
+    waiting = set(session.scalars(select(Transcription.page_id).where(Transcription.status.in_(WORK_STATUSES))))
+    order = page_order(session)
+    start = order.index(after) + 1 if after in order else 0
+    for page_id in order[start:] + order[:start]:
+        if page_id in waiting and page_id != after:
+            return page_id
+    return None

@@ -33,8 +33,10 @@ def create_app(test_config: dict[str, Any] | None = None, *, settings: Settings 
     app.extensions["workbench.db"] = Database(settings.resolved_database_url)
     csrf.init_app(app)
 
-    from workbench.web import editor, files, pages
+    from workbench.web import auth, editor, files, pages
 
+    auth.init_app(app)
+    app.register_blueprint(auth.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(editor.bp)
     app.register_blueprint(files.bp)

@@ -46,9 +46,7 @@ def upgrade() -> None:
         sa.Column("height", sa.Integer(), nullable=False),
         sa.Column("derived_file", sa.Text(), nullable=True),
         sa.Column("transform", sa.JSON(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["image_id"], ["images.id"], name=op.f("fk_pages_image_id_images"), ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["image_id"], ["images.id"], name=op.f("fk_pages_image_id_images"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_pages")),
         sa.UniqueConstraint("image_id", "part", name=op.f("uq_pages_image_id")),
     )
@@ -68,9 +66,7 @@ def upgrade() -> None:
         sa.Column("mean_confidence", sa.Double(), nullable=True),
         sa.Column("word_count", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["page_id"], ["pages.id"], name=op.f("fk_ocr_runs_page_id_pages"), ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["page_id"], ["pages.id"], name=op.f("fk_ocr_runs_page_id_pages"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ocr_runs")),
     )
     with op.batch_alter_table("ocr_runs", schema=None) as batch_op:
