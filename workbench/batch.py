@@ -34,7 +34,10 @@ from workbench.db.store import (
 from workbench.errors import BadInput, WorkbenchError
 from workbench.imaging.load import IMAGE_SUFFIXES, load_photo
 from workbench.imaging.pipeline import PipelineOptions, prepare
+from workbench.imaging.textlines import find_line_boxes
+from workbench.ocr.quality import lines_only, looks_like_noise
 from workbench.ocr.tesseract import TesseractEngine
+from workbench.page import Page
 
 log = logging.getLogger(__name__)
 
@@ -151,17 +154,29 @@ def read_photo(path: Path, sha256: str, options: BatchOptions) -> PhotoResult:
             layout = engine.recognize(page.image, languages=options.languages, timeout=options.timeout)
             seconds_ocr = time.perf_counter() - started
             layout.steps = page.steps
+            layout, handwriting = _hand_or_print(layout, page.image)
             derived = f"{sha256[:2]}/{sha256}-{page.part}.jpg"
             _write_jpeg(options.derived_path / derived, page.display)
             result.pages.append(RecognizedPage(
                 part=page.part, layout=layout, derived_file=derived, transform=page.to_photo.to_json(),
-                seconds_preprocess=seconds_preprocess, seconds_ocr=seconds_ocr))
+                seconds_preprocess=seconds_preprocess, seconds_ocr=seconds_ocr, handwriting=handwriting))
     except WorkbenchError as exc:
         result.error = str(exc)
     except Exception as exc:  # a bug or a library fault on one photo must not end the batch
         log.exception("unexpected failure on %s", path)
         result.error = f"{type(exc).__name__}: {exc}"
     return result
+
+
+def _hand_or_print(layout: Page, image: np.ndarray) -> tuple[Page, bool]:
+    """Noise, or no words where there are lines of ink: a page for transcription by hand, line by line."""
+    noise = looks_like_noise(layout)
+    if not noise and any(True for _ in layout.words()):
+        return layout, False
+    boxes = find_line_boxes(image)
+    if noise or len(boxes) >= 2:
+        return lines_only(layout, boxes), True
+    return layout, False
 
 
 def _init_worker() -> None:

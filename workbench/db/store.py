@@ -47,6 +47,7 @@ class RecognizedPage:
     transform: dict[str, Any]
     seconds_preprocess: float
     seconds_ocr: float
+    handwriting: bool = False  # Tesseract's words were noise; the lines are OpenCV's, the text is a person's
 
 
 @dataclass(slots=True)
@@ -106,7 +107,8 @@ def record_ocr(session: Session, image: SourceImage, *, pages: list[RecognizedPa
         if transcription.edited_by_person:
             log.info("%s part %d: a person has edited it; OCR kept as run %d only", image.path, page.part, run.id)
         else:
-            _add_revision(session, transcription, text=result.layout.text, status=Status.OCR_DONE,
+            _add_revision(session, transcription, text="" if result.handwriting else result.layout.text,
+                          status=Status.OCR_DONE,
                           source=RevisionSource.OCR, author=None, ocr_run_id=run.id)
         stored.append(page)
     return stored
@@ -118,7 +120,8 @@ def _ocr_run(result: RecognizedPage, meta: OcrMeta) -> OcrRun:
                  parameters={**meta.parameters, "steps": [
                      {"name": s.name, "params": s.params, "seconds": round(s.seconds, 4)} for s in layout.steps]},
                  seconds_preprocess=result.seconds_preprocess, seconds_ocr=result.seconds_ocr,
-                 mean_confidence=layout.mean_confidence, word_count=sum(1 for _ in layout.words()))
+                 mean_confidence=layout.mean_confidence, word_count=sum(1 for _ in layout.words()),
+                 handwriting=result.handwriting)
     for b, block in enumerate(layout.blocks):
         block_row = OcrBlock(seq=b, **_box(block.bbox))
         for n, line in enumerate(block.lines):

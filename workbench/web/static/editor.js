@@ -323,7 +323,7 @@
 
   function buildLines() {
     linesMode.replaceChildren();
-    const rows = textRows();
+    const rows = textArea.value ? textRows() : [];
     let ocrLine = -1;
     const extra = Math.max(0, layout.lines.length - rows.filter((r) => r.trim()).length);
     rows.concat(new Array(extra).fill("")).forEach((row, i) => {

@@ -1,0 +1,72 @@
+"""Pages Tesseract cannot read: marked for transcription by hand, with line strips from OpenCV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import TEXTS, draw_page
+from workbench.batch import BatchOptions, run_batch
+from workbench.db.models import OcrRun
+from workbench.db.store import list_pages
+from workbench.imaging.textlines import find_line_boxes
+from workbench.ocr.quality import looks_like_noise
+from workbench.page import BBox, Block, Line, Page, Word
+
+
+def scribble_page(path: Path, *, lines: int = 6, seed: int = 3) -> Path:
+    """Cursive-like loops along ruled lines: ink that reads as handwriting, not as letters."""
+    rng = np.random.default_rng(seed)
+    page = np.full((1400, 1000), 250, np.uint8)
+    for n in range(lines):
+        base = 180 + n * 150
+        x = 90.0
+        while x < 880:
+            word = int(rng.integers(60, 180))
+            t = np.linspace(0, word, word * 2)
+            ys = base + 18 * np.sin(t / rng.uniform(3.5, 6.0)) * rng.uniform(0.6, 1.2) - 8 * np.sin(t / 11)
+            xs = x + t + 6 * np.cos(t / 2.5)
+            pts = np.stack([xs, ys], axis=1).astype(np.int32)
+            cv2.polylines(page, [pts], False, 40, thickness=3, lineType=cv2.LINE_AA)
+            x += word + rng.integers(25, 50)
+    cv2.imwrite(str(path), page)
+    return path
+
+
+def test_noise_is_told_from_print() -> None:
+    def page(*words: tuple[str, float]) -> Page:
+        box = BBox(0, 0, 10, 10)
+        return Page(100, 100, [Block(box, [Line(box, [Word(t, box, c) for t, c in words])])])
+
+    assert looks_like_noise(page(("~;|", 30.0), ("Ьп", 41.0), ("ии", 62.0)))
+    assert looks_like_noise(page(("1/", 91.0), ("—:", 90.0), ("Протокол", 35.0)))
+    assert not looks_like_noise(page(("Протокол", 93.0), ("заседания", 88.0), ("бюро", 40.0)))
+    assert not looks_like_noise(page())
+
+
+def test_opencv_finds_the_lines_of_handwriting(tmp_path: Path) -> None:
+    grey = cv2.imread(str(scribble_page(tmp_path / "hand.png", lines=6)), cv2.IMREAD_GRAYSCALE)
+    boxes = find_line_boxes(grey)
+    assert len(boxes) == 6
+    for n, box in enumerate(boxes):
+        assert abs((box.y0 + box.y1) / 2 - (180 + n * 150)) < 30 and box.width > 600
+
+
+@pytest.mark.ocr
+def test_a_handwritten_page_is_marked_for_transcription_by_hand(settings, db, tmp_path: Path) -> None:
+    scribble_page(tmp_path / "letter.png", lines=5)
+    draw_page(tmp_path / "typed.png", TEXTS["protocol"])
+    summary = run_batch(db, [tmp_path], BatchOptions(jobs=1, derived_path=settings.derived_path), bar=False)
+    assert not summary.failed
+    with db.session() as session:
+        runs = {Path(r.page.image.path).stem: r for r in session.scalars(select(OcrRun))}
+        texts = {p.image.stem: p.transcription.text for p in list_pages(session)}
+        hand = runs["letter"]
+        assert hand.handwriting and hand.word_count == 0
+        assert len([ln for b in hand.blocks for ln in b.lines]) == 5
+        assert texts["letter"] == ""
+        assert not runs["typed"].handwriting and "Шляпникова" in texts["typed"]
