@@ -48,8 +48,8 @@ def _mean_confidence(words: list[tuple[float, float, int]]) -> float:
 def check_upside_down(grey: np.ndarray, letter: float, read: Reader, *, margin: float = 8.0) -> UpsideDown:
     """Stack a dense crop above its own 180-degree turn, read both at once, keep the likelier way up."""
     height, width = grey.shape[:2]
-    crop_w = int(min(width, letter * 45))
-    crop_h = int(min(height, letter * 9))
+    crop_w = int(min(width, letter * 24))
+    crop_h = int(min(height, letter * 4.5))
     x, y = densest_window(grey, crop_w, crop_h)
     crop = grey[y:y + crop_h, x:x + crop_w]
     gap = np.full((max(8, int(letter * 3)), crop.shape[1]), 255, dtype=np.uint8)

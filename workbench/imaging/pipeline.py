@@ -18,9 +18,17 @@ import cv2
 import numpy as np
 
 from workbench.imaging import dewarp as dewarping
-from workbench.imaging.geometry import (map_points, resize_long_side, rot90_matrix, rotate_matrix,
-                                        rotated_size, scale_matrix, translate_matrix, warp)
-from workbench.imaging.light import binarize, fit_ink, flatten, ink_mask
+from workbench.imaging.geometry import (
+    map_points,
+    resize_long_side,
+    rot90_matrix,
+    rotate_matrix,
+    rotated_size,
+    scale_matrix,
+    translate_matrix,
+    warp,
+)
+from workbench.imaging.light import binarize, fit_ink, flatten, ink_mask, normalize_contrast, paper_colour
 from workbench.imaging.load import Photo
 from workbench.imaging.orientation import Reader, check_upside_down, tesseract_reader
 from workbench.imaging.pagedetect import find_page, inset
@@ -51,7 +59,7 @@ class PipelineOptions:
     remove_colours: bool = True  # stamps, pencil: an ink of another colour than the text
     binarize: bool = False  # hand Tesseract the clean grey page unless asked
     letter_height: float = 20.0  # target x-height in pixels of the page image
-    analysis_side: int = 1200  # long side of the analysis copy of the photo
+    analysis_side: int = 1000  # long side of the analysis copy of the photo
     languages: str = "rus"  # for the upside-down read
     reader: Reader | None = None  # replaces Tesseract in the upside-down read (tests)
 
@@ -118,7 +126,7 @@ def _render(photo: np.ndarray, to_photo: np.ndarray, size: tuple[int, int],
         if lv not in pyramid:
             pyramid[lv] = cv2.pyrDown(pyramid.get(lv - 1, photo))
         source = pyramid[lv]
-    matrix = scale_matrix(1 / 2 ** level) @ to_photo if level else to_photo
+    matrix = scale_matrix(2 ** level) @ to_photo if level else to_photo
     return warp(source, matrix, size, border=-1)
 
 
@@ -185,7 +193,7 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
     with rec.step(shared, "page") as step:
         quad = find_page(small) if options.detect_page else None
         if quad is not None:
-            corners = inset(quad.corners, 0.004)
+            corners = inset(quad.corners, 0.01)
             page_w, page_h = (max(8, int(round(v))) for v in quad.size)
             rect = np.array([[0, 0], [page_w - 1, 0], [page_w - 1, page_h - 1], [0, page_h - 1]], np.float32)
             page_to_small = cv2.getPerspectiveTransform(rect, corners.astype(np.float32)).astype(float)
@@ -196,7 +204,7 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
             page_to_small = np.eye(3)
             step.params = {"found": False, "fallback": "whole frame"}
         page_small = warp(small, page_to_small, (page_w, page_h), border=-1) if quad is not None else small
-        page_grey = flatten(_grey(page_small)) if options.flatten else _grey(page_small)
+        page_grey = normalize_contrast(flatten(_grey(page_small))) if options.flatten else _grey(page_small)
         page_mask = ink_mask(page_grey)
     if debug is not None:
         def _quad_view() -> np.ndarray:
@@ -210,7 +218,7 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
         turns, skew = 0, 0.0
         if options.orientation or options.deskew:
             direction = line_direction(page_mask, search=90.0 if options.orientation else 15.0)
-            if direction.strength >= 1.3:
+            if direction.strength >= 1.8:  # weaker profiles are noise, not lines: leave the page as it is
                 turns = direction.quarter_turns if options.orientation else 0
                 skew = direction.residual if options.orientation else direction.angle
             step.params = {"line_angle": round(direction.angle, 2), "strength": round(direction.strength, 2),
@@ -276,11 +284,12 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, *, options: Pipeli
         mask = ink_mask(part_grey)
         letter = letter_height(mask)
         analysis = 1.0  # pixels of the analysis image per part pixel
-        if (letter is None or letter < 9) and photo_scale < 1.0:
+        if (letter is None or letter < 6) and photo_scale < 1.0:
             # too small to measure or to fit lines: look again at up to the photo's own resolution
-            analysis = min(1 / photo_scale, 12.0 / (letter or 4.0))
+            analysis = min(1 / photo_scale, 9.0 / (letter or 3.0))
             size = (int(part_w * analysis), int(part_h * analysis))
-            part_grey = flatten(_grey(_render(pixels, part_to_photo @ scale_matrix(analysis), size, pyramid)))
+            part_grey = normalize_contrast(flatten(_grey(_render(pixels, part_to_photo @ scale_matrix(analysis),
+                                                                 size, pyramid))))
             mask = ink_mask(part_grey)
             refined = letter_height(mask)
             letter = refined / analysis if refined else letter
@@ -288,7 +297,7 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, *, options: Pipeli
             zoom = 1 / photo_scale
         else:
             zoom = options.letter_height / letter
-        zoom = min(zoom, MAX_SIDE / max(part_w, part_h), 3 / photo_scale)
+        zoom = min(zoom, MAX_SIDE / max(part_w, part_h), 2.5 / photo_scale)
         step.params = {"letter_height": round(letter, 2) if letter else None, "zoom": round(zoom, 3),
                        "photo_scale": round(zoom * photo_scale, 3)}
     out_w, out_h = max(16, int(round(part_w * zoom))), max(16, int(round(part_h * zoom)))
@@ -330,24 +339,31 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, *, options: Pipeli
             step.params = {"size": [out_w, out_h], "mesh": False}
     rec.show(f"{tag}warp", colour)
 
+    with rec.step(steps, "ink") as step:
+        stride = max(1, int(np.sqrt(colour.shape[0] * colour.shape[1] / 250_000)))
+        sample = colour[::stride, ::stride]
+        model = fit_ink(flatten(sample) if options.flatten else sample, remove_colours=options.remove_colours,
+                        paper=paper_colour(sample))
+        projected = model.project(colour)
+        step.params = model.params()
+    rec.show(f"{tag}ink", projected)
+
     with rec.step(steps, "flatten") as step:
-        flat = flatten(colour) if options.flatten else colour
+        flat = flatten(projected) if options.flatten else projected
         step.params = {"enabled": options.flatten}
     rec.show(f"{tag}flatten", flat)
 
-    with rec.step(steps, "ink") as step:
-        stride = max(1, int(np.sqrt(flat.shape[0] * flat.shape[1] / 400_000)))
-        model = fit_ink(flat[::stride, ::stride], remove_colours=options.remove_colours)
-        grey = model.apply(flat)
-        step.params = model.params()
-    rec.show(f"{tag}ink", grey)
+    with rec.step(steps, "contrast") as step:
+        grey = model.tone(flat)
+        step.params = {"gain": round(model.gain, 2), "floor": round(model.floor, 1)}
+    rec.show(f"{tag}contrast", grey)
 
     if options.binarize:
         with rec.step(steps, "binarize") as step:
             grey = binarize(grey)
             step.params = {"method": "otsu"}
         rec.show(f"{tag}binarize", grey)
-    return PreparedPage(image=grey, display=flat, to_photo=transform, part=part, steps=steps)
+    return PreparedPage(image=grey, display=colour, to_photo=transform, part=part, steps=steps)
 
 
 def _settle_upside_down(pages: list[PreparedPage], options: PipelineOptions, rec: _Recorder) -> list[PreparedPage]:

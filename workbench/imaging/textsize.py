@@ -22,4 +22,5 @@ def letter_height(mask: np.ndarray) -> float | None:
     # drop dots and commas, then take the middle of what is left: mostly the x-height
     median = float(np.median(heights))
     heights = heights[heights >= 0.6 * median]
-    return float(np.median(heights))
+    letter = float(np.median(heights))
+    return letter if letter >= 3 else None

@@ -1,0 +1,241 @@
+"""Benchmark the preprocessing pipeline against raw Tesseract on generated phone photos.
+
+Photos come from ``workbench.synthetic`` (the project's own texts, typewriter and print fonts, every
+named damage) with a fixed seed, into ``benchmarks/out/``. Each photo is read twice: the upright photo
+in grey as it is (raw Tesseract), and the pipeline's page(s). The table gives the character error rate
+per kind of damage and overall, and the seconds per photo of every step and of Tesseract.
+
+    .venv/bin/python benchmarks/preprocess.py [--pages N] [--jobs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "benchmarks" / "out"
+SEED = 1923
+# each photo has one damage it is filed under, plus these that every phone photo has
+BASE_DAMAGES = ("perspective", "noise")
+SIZES_PT = (10.0, 11.0, 12.0, 13.0)
+
+
+@dataclass(slots=True)
+class Case:
+    name: str
+    kind: str
+    text: str
+    font: str
+    damages: tuple[str, ...]
+    seed: int
+    size_pt: float
+    clean: bool = False
+
+
+@dataclass(slots=True)
+class Result:
+    case: Case
+    raw_cer: float
+    cer: float
+    raw_seconds: float
+    ocr_seconds: float
+    steps: dict[str, float] = field(default_factory=dict)
+    pages: int = 1
+    error: str | None = None
+
+
+def plan(per_kind: int, mixed: int, clean: int, seed: int) -> list[Case]:
+    """The fixed list of photos: ``per_kind`` per damage, ``mixed`` with three damages, ``clean`` scans."""
+    import numpy as np
+
+    from workbench.synthetic import DAMAGES, PRINT_FONTS, TYPEWRITER_FONTS, available_fonts, list_texts, load_text
+
+    rng = np.random.default_rng(seed)
+    texts = list_texts()
+    fonts_all = list(TYPEWRITER_FONTS) + list(PRINT_FONTS)
+    cases: list[Case] = []
+
+    def pick(i: int) -> tuple[str, str, float]:
+        text = texts[(i * 7 + int(rng.integers(0, len(texts)))) % len(texts)]
+        fonts = [f for f in fonts_all if f in available_fonts(load_text(text))] or list(TYPEWRITER_FONTS)
+        return text, fonts[i % len(fonts)], SIZES_PT[int(rng.integers(0, len(SIZES_PT)))]
+
+    n = 0
+    for kind in DAMAGES:
+        if kind in BASE_DAMAGES:
+            continue
+        for _ in range(per_kind):
+            text, font, size = pick(n)
+            extra = () if kind in ("closeup",) else ("perspective",)
+            cases.append(Case(f"{kind}-{n:03d}", kind, text, font, (*extra, kind, "noise"), seed + n, size))
+            n += 1
+    for _ in range(per_kind):  # perspective and noise alone
+        text, font, size = pick(n)
+        cases.append(Case(f"perspective-{n:03d}", "perspective", text, font, BASE_DAMAGES, seed + n, size))
+        n += 1
+    kinds = [d for d in DAMAGES if d not in BASE_DAMAGES and d not in ("closeup", "far")]
+    for _ in range(mixed):
+        text, font, size = pick(n)
+        chosen = tuple(str(d) for d in rng.choice(kinds, size=3, replace=False))
+        cases.append(Case(f"mixed-{n:03d}", "mixed", text, font, ("perspective", *chosen, "noise"), seed + n, size))
+        n += 1
+    for _ in range(clean):
+        text, font, size = pick(n)
+        cases.append(Case(f"clean-{n:03d}", "clean scan", text, font, (), seed + n, size, clean=True))
+        n += 1
+    return cases
+
+
+def generate(case: Case, out: Path) -> tuple[Path, Path]:
+    from workbench.synthetic import load_text, write_clean, write_sample
+
+    suffix = ".png" if case.clean else ".jpg"
+    image, truth = out / f"{case.name}{suffix}", out / f"{case.name}.gt.txt"
+    if image.exists() and truth.exists():
+        return image, truth
+    if case.clean:
+        files = write_clean(out, case.name, text=load_text(case.text), font=case.font, seed=case.seed,
+                            size_pt=case.size_pt, dpi=300)
+    else:
+        files = write_sample(out, case.name, text=load_text(case.text), font=case.font, damages=case.damages,
+                             seed=case.seed, size_pt=case.size_pt, long_side=4000)
+    return files.image, files.ground_truth
+
+
+def run_case(case: Case, out: Path) -> Result:
+    import cv2
+
+    cv2.setNumThreads(1)  # one core per photo, as the batch runs
+    from workbench.imaging.load import load_photo
+    from workbench.imaging.pipeline import prepare
+    from workbench.metrics import cer
+    from workbench.ocr.tesseract import TesseractEngine
+    from workbench.synthetic import language_of
+
+    image, truth = generate(case, out)
+    reference = truth.read_text(encoding="utf-8")
+    languages = language_of(case.text)
+    engine = TesseractEngine()
+    photo = load_photo(image)
+    try:
+        raw = prepare(photo, _options(enabled=False, languages=languages))[0]
+        start = time.perf_counter()
+        raw_text = engine.recognize(raw.image, languages=languages, timeout=300).text
+        raw_seconds = time.perf_counter() - start
+        pages = prepare(photo, _options(enabled=True, languages=languages))
+        steps: dict[str, float] = defaultdict(float)
+        seen: set[int] = set()
+        for page in pages:
+            for step in page.steps:
+                if id(step) not in seen:
+                    seen.add(id(step))
+                    steps[step.name] += step.seconds
+        start = time.perf_counter()
+        text = "\n".join(engine.recognize(p.image, languages=languages, timeout=300).text for p in pages)
+        ocr_seconds = time.perf_counter() - start
+    except Exception as exc:  # a benchmark reports a failure and goes on
+        return Result(case, 1.0, 1.0, 0.0, 0.0, error=f"{type(exc).__name__}: {exc}")
+    return Result(case, cer(reference, raw_text), cer(reference, text), raw_seconds, ocr_seconds, dict(steps),
+                  len(pages))
+
+
+def _options(*, enabled: bool, languages: str):  # type: ignore[no-untyped-def]
+    from workbench.imaging.pipeline import PipelineOptions
+
+    return PipelineOptions(enabled=enabled, languages=languages)
+
+
+def _pct(value: float) -> str:
+    return f"{value * 100:6.2f}%"
+
+
+def report(results: list[Result], wall: float) -> str:
+    lines = []
+    groups: dict[str, list[Result]] = defaultdict(list)
+    for r in results:
+        groups[r.case.kind].append(r)
+    header = f"{'damage':<13} {'pages':>5} {'raw mean':>9} {'raw max':>9} {'pipe mean':>9} {'pipe max':>9} {'>5%':>4}"
+    lines.append(header)
+    lines.append("-" * len(header))
+
+    def row(label: str, rs: list[Result]) -> str:
+        raw = [r.raw_cer for r in rs]
+        pipe = [r.cer for r in rs]
+        over = sum(c > 0.05 for c in pipe)
+        return (f"{label:<13} {len(rs):>5} {_pct(statistics.mean(raw)):>9} {_pct(max(raw)):>9} "
+                f"{_pct(statistics.mean(pipe)):>9} {_pct(max(pipe)):>9} {over:>4}")
+
+    for kind in sorted(groups, key=lambda k: (k == "clean scan", k)):
+        lines.append(row(kind, groups[kind]))
+    photos = [r for r in results if r.case.kind != "clean scan"]
+    lines.append("-" * len(header))
+    if photos:
+        lines.append(row("all photos", photos))
+    lines.append("")
+    steps: dict[str, list[float]] = defaultdict(list)
+    for r in photos:
+        for name, seconds in r.steps.items():
+            steps[name].append(seconds)
+    lines.append(f"seconds per photo ({len(photos)} photos, mean / max):")
+    total = [sum(r.steps.values()) for r in photos]
+    for name in steps:
+        values = steps[name] + [0.0] * (len(photos) - len(steps[name]))
+        lines.append(f"  {name:<16} {statistics.mean(values):7.3f} {max(values):7.3f}")
+    if photos:
+        ocr = [r.ocr_seconds for r in photos]
+        raw = [r.raw_seconds for r in photos]
+        share = [t / o for t, o in zip(total, ocr) if o > 0]
+        lines.append(f"  {'all steps':<16} {statistics.mean(total):7.3f} {max(total):7.3f}")
+        lines.append(f"  {'tesseract':<16} {statistics.mean(ocr):7.3f} {max(ocr):7.3f}   (pipeline pages)")
+        lines.append(f"  {'tesseract raw':<16} {statistics.mean(raw):7.3f} {max(raw):7.3f}   (raw photo)")
+        lines.append(f"steps / tesseract: mean {statistics.mean(share) * 100:.1f}%, max {max(share) * 100:.1f}%, "
+                     f"over all photos {sum(total) / sum(ocr) * 100:.1f}%")
+    failed = [r for r in results if r.error]
+    for r in failed:
+        lines.append(f"FAILED {r.case.name}: {r.error}")
+    worst = sorted(photos, key=lambda r: -r.cer)[:8]
+    lines.append("worst pipeline pages: " + ", ".join(f"{r.case.name} {r.cer * 100:.1f}%" for r in worst))
+    lines.append(f"wall time {wall:.0f} s")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=3, help="photos per kind of damage (default 3)")
+    parser.add_argument("--mixed", type=int, default=6, help="photos with three damages at once")
+    parser.add_argument("--clean", type=int, default=6, help="clean flat scans (the do-no-harm check)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--only", default="", help="comma-separated kinds to run (e.g. curl,spread)")
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--verbose", action="store_true", help="print every photo's figures")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    sys.path.insert(0, str(ROOT))
+    args.out.mkdir(parents=True, exist_ok=True)
+    cases = plan(args.pages, args.mixed, args.clean, args.seed)
+    if args.only:
+        wanted = set(args.only.split(","))
+        cases = [c for c in cases if c.kind in wanted]
+    start = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+        results = list(pool.map(run_case, cases, [args.out] * len(cases)))
+    if args.verbose:
+        for r in results:
+            print(f"{r.case.name:<16} {r.case.font:<17} {r.case.size_pt:4.0f}pt raw {_pct(r.raw_cer)} "
+                  f"pipe {_pct(r.cer)} steps {sum(r.steps.values()):.2f}s ocr {r.ocr_seconds:.2f}s "
+                  f"{r.error or ''}")
+    print(report(results, time.perf_counter() - start))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
