@@ -117,6 +117,11 @@ def find_page(image: np.ndarray) -> PageQuad | None:
         corner_gap = np.linalg.norm(quad - frame, axis=1) / math.hypot(width, height)
         if (corner_gap < MAX_CORNER_SHARE * 3).sum() >= 3:
             continue
+        margin = MAX_CORNER_SHARE * max(width, height)
+        on_border = ((quad[:, 0] < margin) | (quad[:, 0] > width - 1 - margin)
+                     | (quad[:, 1] < margin) | (quad[:, 1] > height - 1 - margin))
+        if on_border.sum() >= 3:  # an outline that follows the frame is the frame, not a page edge
+            continue
         candidate = PageQuad(corners=quad, area_share=quad_area / frame_area, solidity=solidity, method=method)
         if best is None or candidate.area_share * candidate.solidity > best.area_share * best.solidity:
             best = candidate

@@ -1,0 +1,222 @@
+"""Fast checks of each preprocessing step on small synthetic inputs, and two OCR checks of the whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from workbench.imaging.dewarp import fit_dewarp
+from workbench.imaging.geometry import rot90_matrix, rotate_matrix
+from workbench.imaging.light import fit_ink, flatten, ink_mask
+from workbench.imaging.load import Photo
+from workbench.imaging.pagedetect import find_page
+from workbench.imaging.pipeline import PipelineOptions, debug_writer, prepare
+from workbench.imaging.skew import line_direction
+from workbench.imaging.spread import find_gutter
+from workbench.imaging.textsize import letter_height
+from workbench.imaging.transform import Mesh, PageTransform
+
+FONT = Path("/usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf")
+TEXT = ("Протокол заседания президиума губернского исполкома от 14 марта 1923 года.\n"
+        "Слушали доклад о снабжении школ топливом и учебными пособиями в уезде.\n"
+        "Постановили поручить отделу народного образования представить смету.\n"
+        "Слушали сообщение о работе комиссии по борьбе с беспризорностью детей.\n"
+        "Постановили признать работу комиссии удовлетворительной и просить отдел.\n"
+        "Слушали заявление граждан деревни о передаче им участка земли имения.\n")
+
+
+def render(text: str = TEXT, *, size: int = 26, width: int = 1400, pitch: float = 1.8,
+           min_height: int = 1000) -> np.ndarray:
+    """A clean grey page with black typescript, about as tall as the quads below so letters keep their shape."""
+    font = ImageFont.truetype(str(FONT), size)
+    lines = text.strip("\n").split("\n")
+    height = max(min_height, int(len(lines) * size * pitch + 4 * size))
+    img = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(img)
+    for i, line in enumerate(lines):
+        draw.text((2 * size, 2 * size + i * size * pitch), line, font=font, fill=20)
+    return np.asarray(img).copy()
+
+
+def photo_of(page: np.ndarray, *, frame: tuple[int, int] = (1800, 1400),
+             corners: list[tuple[float, float]] | None = None) -> np.ndarray:
+    """Lay a page on a dark table in perspective, as a phone sees it."""
+    h, w = page.shape
+    fw, fh = frame
+    dst = np.float32(corners or [(240, 180), (1560, 230), (1610, 1200), (190, 1160)])
+    matrix = cv2.getPerspectiveTransform(np.float32([[0, 0], [w, 0], [w, h], [0, h]]), dst)
+    table = np.full((fh, fw, 3), (40, 60, 90), np.uint8)
+    sheet = cv2.cvtColor(page, cv2.COLOR_GRAY2BGR)
+    warped = cv2.warpPerspective(sheet, matrix, (fw, fh))
+    mask = cv2.warpPerspective(np.full((h, w), 255, np.uint8), matrix, (fw, fh))
+    table[mask > 0] = warped[mask > 0]
+    return table
+
+
+def as_photo(pixels: np.ndarray) -> Photo:
+    return Photo(pixels=pixels, exif_orientation=None, captured_at=None, stored_width=pixels.shape[1],
+                 stored_height=pixels.shape[0])
+
+
+def test_transform_round_trip_and_mesh() -> None:
+    t = PageTransform(np.array([[2.0, 0, 10], [0, 2.0, 5], [0, 0, 1]]))
+    assert np.allclose(t.apply(np.array([[1.0, 1.0]])), [[12.0, 7.0]])
+    mesh = Mesh(xs=np.array([0.0, 10.0]), ys=np.array([0.0, 10.0]),
+                photo_x=np.array([[0.0, 20.0], [0.0, 20.0]]), photo_y=np.array([[0.0, 0.0], [30.0, 30.0]]))
+    with_mesh = PageTransform.from_json(PageTransform(np.eye(3), mesh).to_json())
+    assert np.allclose(with_mesh.apply(np.array([[5.0, 5.0]])), [[10.0, 15.0]])
+    turned = mesh.turned_half(11, 11)
+    assert np.allclose(turned.apply(np.array([[10.0, 10.0]])), [[0.0, 0.0]])
+
+
+def test_rot90_matrix_matches_cv2_rotate() -> None:
+    img = np.zeros((30, 50), np.uint8)
+    img[3, 7] = 255
+    for k, code in ((1, cv2.ROTATE_90_CLOCKWISE), (2, cv2.ROTATE_180), (3, cv2.ROTATE_90_COUNTERCLOCKWISE)):
+        turned = cv2.rotate(img, code)
+        y, x = np.argwhere(turned == 255)[0]
+        old = rot90_matrix(k, 50, 30) @ np.array([x, y, 1.0])
+        assert np.allclose(old[:2], [7, 3])
+
+
+def test_flatten_removes_a_shadow() -> None:
+    page = render()
+    shade = np.linspace(1.0, 0.35, page.shape[1])[None, :]
+    shadowed = (page * shade).astype(np.uint8)
+    flat = flatten(shadowed)
+    paper = flat[page > 200]
+    assert np.percentile(paper, 5) > 200  # raw shadowed paper goes down to ~90
+    assert np.percentile(shadowed[page > 200], 5) < 120
+
+
+def test_page_found_in_perspective_and_not_in_a_closeup() -> None:
+    quad = find_page(photo_of(render()))
+    assert quad is not None
+    expected = np.array([(240, 180), (1560, 230), (1610, 1200), (190, 1160)])
+    assert np.abs(quad.corners - expected).max() < 12
+    closeup = cv2.cvtColor(render()[:600, :900], cv2.COLOR_GRAY2BGR)
+    assert find_page(closeup) is None
+
+
+@pytest.mark.parametrize("degrees", [0.0, 3.0, -7.5, 90.0 - 2.0])
+def test_line_direction_finds_turn_and_skew(degrees: float) -> None:
+    page = render()
+    h, w = page.shape
+    matrix, nw, nh = rotate_matrix(degrees, w, h)
+    rotated = cv2.warpPerspective(page, matrix, (nw, nh), flags=cv2.WARP_INVERSE_MAP, borderValue=255)
+    small = cv2.resize(rotated, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    found = line_direction(ink_mask(small))
+    assert abs(((found.angle - degrees) + 90) % 180 - 90) < 0.6
+    assert found.quarter_turns == (1 if abs(degrees) > 45 else 0)
+
+
+def test_letter_height_scales_with_the_font() -> None:
+    small = letter_height(ink_mask(render(size=20)))
+    large = letter_height(ink_mask(render(size=40)))
+    assert small is not None and large is not None
+    assert 1.7 < large / small < 2.3
+
+
+def test_gutter_found_between_two_pages_only() -> None:
+    page = render(width=900, text=TEXT.replace("Протокол", "Прот"))
+    spread = np.hstack([page, np.full((page.shape[0], 120), 255, np.uint8), page])
+    gutter = find_gutter(ink_mask(spread))
+    assert gutter is not None and abs(gutter.x - (900 + 60)) < 80
+    assert find_gutter(ink_mask(render())) is None
+
+
+def test_ink_model_removes_a_red_stamp_but_keeps_violet_text() -> None:
+    page = render()
+    colour = np.full((*page.shape, 3), 245, np.uint8)
+    ink = page < 128
+    colour[ink] = (150, 40, 110)  # violet carbon (BGR)
+    stamp = np.zeros(page.shape, np.uint8)
+    cv2.circle(stamp, (700, 150), 120, 255, 14)
+    colour[stamp > 0] = (60, 60, 220)  # red stamp over it
+    model = fit_ink(colour)
+    assert model.removed_colour is not None
+    grey = model.tone(flatten(model.project(colour)))
+    assert grey[stamp > 0 & ~ink].mean() > 200  # the stamp is gone
+    assert grey[ink & (stamp == 0)].mean() < 110  # the violet text is dark
+
+
+def test_dewarp_straightens_curved_lines() -> None:
+    page = render(size=22)
+    h, w = page.shape
+    xs = np.arange(w, dtype=np.float32)
+    bend = (12 * ((xs - w / 2) / (w / 2)) ** 2).astype(np.float32)
+    map_x = np.tile(xs, (h, 1))
+    map_y = np.arange(h, dtype=np.float32)[:, None] - bend[None, :]
+    curled = cv2.remap(page, map_x, map_y, cv2.INTER_LINEAR, borderValue=255)
+    field = fit_dewarp(ink_mask(curled), letter_height(ink_mask(curled)) or 12)
+    assert field is not None and field.max_shift > 6
+    assert fit_dewarp(ink_mask(page), letter_height(ink_mask(page)) or 12) is None
+
+
+def no_reader(image: np.ndarray) -> list[tuple[float, float, int]]:
+    return []
+
+
+def test_pipeline_disabled_gives_the_grey_photo_unchanged() -> None:
+    pixels = photo_of(render())
+    pages = prepare(as_photo(pixels), PipelineOptions(enabled=False))
+    assert len(pages) == 1
+    assert np.array_equal(pages[0].image, cv2.cvtColor(pixels, cv2.COLOR_BGR2GRAY))
+
+
+def test_pipeline_maps_page_corners_back_and_writes_debug_stages(tmp_path: Path) -> None:
+    pixels = photo_of(render())
+    pages = prepare(as_photo(pixels), PipelineOptions(reader=no_reader), debug=debug_writer(tmp_path, "p"))
+    assert len(pages) == 1
+    page = pages[0]
+    assert page.image.shape[:2] == page.display.shape[:2] and page.image.dtype == np.uint8
+    h, w = page.image.shape
+    corners = page.to_photo.apply(np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], float))
+    expected = np.array([(240, 180), (1560, 230), (1610, 1200), (190, 1160)])
+    assert np.abs(corners - expected).max() < 40  # inset by 1% of the page
+    names = {p.name.split("-", 1)[1] for p in tmp_path.iterdir()}
+    assert {"photo.png", "page.png", "deskew.png", "warp.png", "flatten.png", "contrast.png"} <= names
+    assert {s.name for s in page.steps} >= {"page", "orientation", "deskew", "scale", "warp", "flatten"}
+
+
+def test_pipeline_splits_a_spread() -> None:
+    page = render(width=900, text=TEXT.replace("Протокол", "Прот"))
+    spread = np.hstack([page, np.full((page.shape[0], 160), 255, np.uint8), page])
+    pixels = photo_of(spread, frame=(2200, 1300),
+                      corners=[(120, 150), (2080, 150), (2080, 1150), (120, 1150)])
+    pages = prepare(as_photo(pixels), PipelineOptions(reader=no_reader))
+    assert [p.part for p in pages] == [1, 2]
+
+
+@pytest.mark.ocr
+def test_pipeline_reads_a_tilted_shadowed_photo_better_than_raw() -> None:
+    from workbench.metrics import cer
+    from workbench.ocr.tesseract import TesseractEngine
+
+    page = render(size=24)
+    pixels = photo_of(page, frame=(2400, 1800),
+                      corners=[(500, 300), (1950, 420), (2000, 1500), (420, 1400)]).astype(np.float32)
+    pixels *= np.linspace(1.0, 0.3, pixels.shape[1])[None, :, None]
+    pixels = cv2.rotate(np.clip(pixels, 0, 255).astype(np.uint8), cv2.ROTATE_90_CLOCKWISE)
+    engine = TesseractEngine()
+    raw = engine.recognize(cv2.cvtColor(pixels, cv2.COLOR_BGR2GRAY), languages="rus", timeout=60).text
+    prepared = prepare(as_photo(pixels))
+    text = engine.recognize(prepared[0].image, languages="rus", timeout=60).text
+    assert cer(TEXT, text) < 0.03
+    assert cer(TEXT, raw) > 0.2
+
+
+@pytest.mark.ocr
+def test_pipeline_does_no_harm_on_a_clean_scan() -> None:
+    from workbench.metrics import cer
+    from workbench.ocr.tesseract import TesseractEngine
+
+    page = cv2.cvtColor(render(size=30), cv2.COLOR_GRAY2BGR)
+    engine = TesseractEngine()
+    raw = cer(TEXT, engine.recognize(page[:, :, 0], languages="rus", timeout=60).text)
+    text = cer(TEXT, engine.recognize(prepare(as_photo(page))[0].image, languages="rus", timeout=60).text)
+    assert text <= raw + 0.005
