@@ -21,15 +21,13 @@
   const MIN_SCALE = 0.05, MAX_SCALE = 10;
 
   function apply() {
-    canvas.style.width = view.width + "px";
-    canvas.style.height = view.height + "px";
-    const r = view.rotation, w = view.width, h = view.height;
-    // rotate about the canvas centre, then place the rotated box at (x, y)
-    const rotatedW = r % 180 ? h : w, rotatedH = r % 180 ? w : h;
+    const w = view.width, h = view.height, r = view.rotation;
+    const [rw, rh] = r % 180 ? [h, w] : [w, h];
+    canvas.style.width = w + "px";
+    canvas.style.height = h + "px";
+    // scale about the top-left corner; rotate about the page centre so the turned page starts at (0, 0)
     canvas.style.transform = `translate(${view.x}px, ${view.y}px) scale(${view.scale}) ` +
-      `translate(${(rotatedW - w) / 2}px, ${(rotatedH - h) / 2}px) rotate(${r}deg)`;
-    canvas.style.transformOrigin = "50% 50%";
-    canvas.style.transformOrigin = `${w / 2}px ${h / 2}px`;
+      `translate(${rw / 2}px, ${rh / 2}px) rotate(${r}deg) translate(${-w / 2}px, ${-h / 2}px)`;
   }
 
   function rotatedSize() {
