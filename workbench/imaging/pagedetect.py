@@ -11,7 +11,8 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-MIN_AREA = 0.12  # a page smaller than this share of the frame is more likely a label or a shadow
+MIN_AREA = 0.04  # a page smaller than this share of the frame is more likely a label or a shadow
+MIN_TEXT_INSIDE = 0.85  # a page quad must hold this share of the photo's letter-like ink
 MAX_CORNER_SHARE = 0.015  # corners this close to the frame corners mean "the frame is the page"
 
 
@@ -99,6 +100,10 @@ def find_page(image: np.ndarray) -> PageQuad | None:
     height, width = grey.shape
     frame_area = float(height * width)
     frame = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], dtype=float)
+    from workbench.imaging.light import flatten, ink_mask  # light imports nothing from here
+
+    ys, xs = np.nonzero(ink_mask(flatten(grey)))
+    ink_points = np.stack([xs, ys], axis=1).astype(np.float32)[::7]
     best: PageQuad | None = None
     for method, contour in _candidates(grey):
         area = cv2.contourArea(contour)
@@ -122,6 +127,11 @@ def find_page(image: np.ndarray) -> PageQuad | None:
                      | (quad[:, 1] < margin) | (quad[:, 1] > height - 1 - margin))
         if on_border.sum() >= 3:  # an outline that follows the frame is the frame, not a page edge
             continue
+        if len(ink_points) >= 50:  # the page must hold the text, not be a blank patch beside it
+            path = quad.astype(np.float32).reshape(-1, 1, 2)
+            inside = sum(cv2.pointPolygonTest(path, (float(x), float(y)), False) >= 0 for x, y in ink_points)
+            if inside < MIN_TEXT_INSIDE * len(ink_points):
+                continue
         candidate = PageQuad(corners=quad, area_share=quad_area / frame_area, solidity=solidity, method=method)
         if best is None or candidate.area_share * candidate.solidity > best.area_share * best.solidity:
             best = candidate
