@@ -97,8 +97,10 @@ def export(obj: Context, fmt: str, out: Path, status: str) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
+              help="Request threads; Python runs one at a time, so a few per core is enough.")
 @pass_context
-def serve(obj: Context, host: str, port: int) -> None:
+def serve(obj: Context, host: str, port: int, threads: int) -> None:
     """Serve the side-by-side editor."""
     from waitress import serve as waitress_serve
 
@@ -107,7 +109,7 @@ def serve(obj: Context, host: str, port: int) -> None:
     app = create_app(settings=obj.settings)
     _first_admin(obj)
     click.echo(f"serving the editor on http://{host}:{port}/")
-    waitress_serve(app, host=host, port=port, threads=8)
+    waitress_serve(app, host=host, port=port, threads=threads)
 
 
 def _first_admin(obj: Context) -> None:
@@ -177,3 +179,7 @@ def user_passwd(obj: Context, name: str) -> None:
 
 def main() -> None:
     cli(prog_name="workbench")
+
+
+if __name__ == "__main__":
+    main()

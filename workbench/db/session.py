@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -58,11 +59,19 @@ class Database:
         if migrate:
             upgrade(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._sqlite = self.engine.dialect.name == "sqlite"
+        self._write_lock = threading.Lock()
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A short transaction: commit on success, roll back on any error."""
-        with self.sessions() as session:
+    def session(self, *, write: bool = False) -> Iterator[Session]:
+        """A short transaction: commit on success, roll back on any error.
+
+        On SQLite, ``write=True`` queues this process's writers on a lock: SQLite's own busy handler
+        sleeps in steps of up to 100 ms, which a waiting save would feel; other processes still wait
+        for each other through the busy timeout.
+        """
+        lock = self._write_lock if write and self._sqlite else nullcontext()
+        with lock, self.sessions() as session:
             try:
                 yield session
                 session.commit()

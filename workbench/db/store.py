@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from workbench.db.models import (
@@ -158,59 +158,70 @@ def get_page(session: Session, page_id: int) -> Page:
     return page
 
 
-def latest_run(session: Session, page_id: int) -> OcrRun | None:
-    return session.scalars(
-        select(OcrRun).where(OcrRun.page_id == page_id).order_by(OcrRun.id.desc()).limit(1)
-        .options(selectinload(OcrRun.blocks).selectinload(OcrBlock.lines).selectinload(OcrLine.words))
-    ).first()
+def latest_run(session: Session, page_id: int, *, with_layout: bool = True) -> OcrRun | None:
+    query = select(OcrRun).where(OcrRun.page_id == page_id).order_by(OcrRun.id.desc()).limit(1)
+    if with_layout:
+        query = query.options(selectinload(OcrRun.blocks).selectinload(OcrBlock.lines).selectinload(OcrLine.words))
+    return session.scalars(query).first()
 
 
 PERSON_STATUSES = frozenset({Status.IN_PROGRESS, Status.NEEDS_REVIEW, Status.VERIFIED})
 WORK_STATUSES = (Status.NEW, Status.OCR_DONE, Status.IN_PROGRESS)
 
 
-def _status_after_edit(current: Status) -> Status:
-    """Editing starts the work; editing a verified page sends it back for review."""
-    if current in (Status.NEW, Status.OCR_DONE):
-        return Status.IN_PROGRESS
-    if current is Status.VERIFIED:
-        return Status.NEEDS_REVIEW
-    return current
+@dataclass(frozen=True, slots=True)
+class Saved:
+    page_id: int
+    version: int
+    status: Status
+
+
+def _status_after_edit() -> Any:
+    """Editing starts the work; editing a verified page sends it back for review (in SQL, race-free)."""
+    return case(
+        (Transcription.status.in_([Status.NEW.value, Status.OCR_DONE.value]), Status.IN_PROGRESS.value),
+        (Transcription.status == Status.VERIFIED.value, Status.NEEDS_REVIEW.value),
+        else_=Transcription.status)
 
 
 def save_text(session: Session, page_id: int, *, text: str, base_version: int, author: str | None,
-              status: Status | None = None) -> Transcription:
+              status: Status | None = None) -> Saved:
     """A person's save: refused when it is based on an older version than the current one."""
     if "\x00" in text:
         raise BadInput("the text contains a NUL character")
     if status is not None and status not in PERSON_STATUSES:
         raise BadInput(f"a person cannot set the status {status.value!r}")
-    transcription = session.scalars(select(Transcription).where(Transcription.page_id == page_id)).first()
-    if transcription is None:
-        raise NotFound(f"no page {page_id}")
-    new_status = status or _status_after_edit(transcription.status)
-    # compare-and-set in SQL, so two saves on the same version cannot both win
-    claimed = session.execute(  # type: ignore[attr-defined]
+    # compare-and-set in one statement, so two saves on the same version cannot both win
+    claimed = session.execute(
         update(Transcription)
-        .where(Transcription.id == transcription.id, Transcription.version == base_version)
-        .values(version=Transcription.version + 1, text=text, status=new_status, edited_by_person=True,
-                updated_at=utcnow())
+        .where(Transcription.page_id == page_id, Transcription.version == base_version)
+        .values(version=Transcription.version + 1, text=text, edited_by_person=True, updated_at=utcnow(),
+                status=status.value if status else _status_after_edit())
+        .returning(Transcription.id, Transcription.version, Transcription.status)
         .execution_options(synchronize_session=False)
-    ).rowcount
-    session.refresh(transcription)
-    if not claimed:
-        raise StaleVersion(
-            f"page {page_id} is at version {transcription.version}; this save was based on {base_version}",
-            current_version=transcription.version)
-    session.add(Revision(transcription_id=transcription.id, version=transcription.version, text=text,
-                         status=new_status, source=RevisionSource.PERSON, author=author))
-    return transcription
+    ).first()
+    if claimed is None:
+        current = session.scalar(select(Transcription.version).where(Transcription.page_id == page_id))
+        if current is None:
+            raise NotFound(f"no page {page_id}")
+        raise StaleVersion(f"page {page_id} is at version {current}; this save was based on {base_version}",
+                           current_version=current)
+    transcription_id, version, new_status = claimed
+    new_status = Status(new_status)
+    session.execute(insert(Revision).values(transcription_id=transcription_id, version=version, text=text,
+                                            status=new_status, source=RevisionSource.PERSON, author=author,
+                                            created_at=utcnow()))
+    return Saved(page_id=page_id, version=version, status=new_status)
+
+
+# file order: capture time, then file name, then the left page of a spread before the right
+FILE_ORDER = (SourceImage.captured_at.is_(None), SourceImage.captured_at, SourceImage.path, Page.part)
 
 
 def list_pages(session: Session, *, status: Status | None = None) -> list[Page]:
     query = (select(Page).join(Page.image).join(Page.transcription)
              .options(selectinload(Page.image), selectinload(Page.transcription))
-             .order_by(SourceImage.captured_at.is_(None), SourceImage.captured_at, SourceImage.path, Page.part))
+             .order_by(*FILE_ORDER))
     if status is not None:
         query = query.where(Transcription.status == status)
     return list(session.scalars(query))
@@ -239,7 +250,7 @@ def revision(session: Session, page_id: int, version: int) -> Revision:
     return found
 
 
-def restore(session: Session, page_id: int, *, version: int, base_version: int, author: str | None) -> Transcription:
+def restore(session: Session, page_id: int, *, version: int, base_version: int, author: str | None) -> Saved:
     """An old text back as a new revision: history only grows."""
     old = revision(session, page_id, version)
     return save_text(session, page_id, text=old.text, base_version=base_version, author=author)
@@ -247,7 +258,7 @@ def restore(session: Session, page_id: int, *, version: int, base_version: int, 
 
 def page_order(session: Session) -> list[int]:
     """Page ids in file order, the order of the list and of previous/next."""
-    return [p.id for p in list_pages(session)]
+    return list(session.scalars(select(Page.id).join(Page.image).order_by(*FILE_ORDER)))
 
 
 def next_needing_work(session: Session, *, after: int | None = None) -> int | None:

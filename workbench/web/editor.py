@@ -46,9 +46,9 @@ def _action_status(action: Any) -> Status | None:
     return status
 
 
-def _save(page_id: int, *, text: str, base_version: int, action: Any) -> store.Transcription:
+def _save(page_id: int, *, text: str, base_version: int, action: Any) -> store.Saved:
     status = _action_status(action)
-    with database().session() as session:
+    with database().session(write=True) as session:
         return store.save_text(session, page_id, text=text, base_version=base_version, author=me().name,
                                status=status)
 
@@ -56,7 +56,7 @@ def _save(page_id: int, *, text: str, base_version: int, action: Any) -> store.T
 def _editor_page(page_id: int, *, conflict: dict[str, Any] | None = None) -> str:
     with database().session() as session:
         page = store.get_page(session, page_id)
-        run = store.latest_run(session, page_id)
+        run = store.latest_run(session, page_id, with_layout=False)
         order = store.page_order(session)
         i = order.index(page_id) if page_id in order else -1
         previous = order[i - 1] if i > 0 else None
@@ -92,15 +92,15 @@ def save_json(page_id: int) -> Response | tuple[Response, int]:
         raise BadInput("expected a JSON object with text and base_version")
     text = _text(body.get("text"))
     try:
-        transcription = _save(page_id, text=text, base_version=_int(body.get("base_version"), "base_version"),
-                              action=body.get("action"))
+        saved = _save(page_id, text=text, base_version=_int(body.get("base_version"), "base_version"),
+                      action=body.get("action"))
     except StaleVersion as exc:
         with database().session() as session:
             current = store.get_page(session, page_id).transcription
             payload = {"error": str(exc), "current_version": current.version, "current_text": current.text,
                        "current_status": current.status.value, "diff": as_json(diff_words(current.text, text))}
         return jsonify(payload), 409
-    return jsonify({"version": transcription.version, "status": transcription.status.value})
+    return jsonify({"version": saved.version, "status": saved.status.value})
 
 
 @bp.get("/api/pages/<int:page_id>")
@@ -140,7 +140,7 @@ def history(page_id: int) -> str:
 def restore(page_id: int) -> BaseResponse:
     version = _int(request.form.get("version"), "version")
     try:
-        with database().session() as session:
+        with database().session(write=True) as session:
             store.restore(session, page_id, version=version,
                           base_version=_int(request.form.get("base_version"), "base_version"), author=me().name)
     except StaleVersion as exc:
