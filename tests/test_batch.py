@@ -137,3 +137,23 @@ def test_a_hung_tesseract_fails_that_page_only(settings, db, photos: Path) -> No
     options = BatchOptions(jobs=1, timeout=0.01, derived_path=settings.derived_path)
     summary = run_batch(db, [photos / "IMG_0001.png"], options, bar=False)
     assert len(summary.failed) == 1 and "longer than" in summary.failed[0][1]
+
+
+def test_preprocess_writes_every_stage_image(runner, settings, photos: Path, tmp_path: Path) -> None:
+    out = tmp_path / "stages"
+    result = invoke(runner, settings, "preprocess", str(photos / "IMG_0001.png"), "--debug", str(out))
+    assert result.exit_code == 0, result.output
+    stages = sorted(p.name for p in out.iterdir())
+    assert len(stages) >= 4 and all(name.startswith("IMG_0001.") and name.endswith(".png") for name in stages)
+    assert "1 page(s)" in result.output and "page" in result.output
+    missing = invoke(runner, settings, "preprocess", str(tmp_path / "nope.jpg"), "--debug", str(out))
+    assert missing.exit_code == 2 and "no such file" in missing.output
+
+
+def test_no_preprocess_gives_tesseract_the_photo_as_it_is(runner, settings, db, photos: Path) -> None:
+    result = invoke(runner, settings, "ocr", str(photos / "IMG_0001.png"), "--no-preprocess")
+    assert result.exit_code == 0
+    with db.session() as session:
+        run = session.scalars(select(OcrRun)).one()
+        assert run.parameters["preprocess"] is False
+        assert [s["name"] for s in run.parameters["steps"]] == ["exif", "grey"]

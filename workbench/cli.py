@@ -112,6 +112,27 @@ def serve(obj: Context, host: str, port: int, threads: int) -> None:
     waitress_serve(app, host=host, port=port, threads=threads)
 
 
+@cli.command()
+@click.argument("images", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--debug", "debug_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for every stage's image.")
+def preprocess(images: tuple[Path, ...], debug_dir: Path) -> None:
+    """Run the preprocessing pipeline and write every stage's image, to see what each step did."""
+    from workbench.batch import collect_photos
+    from workbench.imaging.load import load_photo
+    from workbench.imaging.pipeline import PipelineOptions, debug_writer, prepare
+
+    debug_dir.mkdir(parents=True, exist_ok=True)
+    for path in collect_photos(images):
+        before = set(debug_dir.iterdir())
+        pages = prepare(load_photo(path), PipelineOptions(), debug=debug_writer(debug_dir, path.stem))
+        written = sorted(set(debug_dir.iterdir()) - before)
+        seconds = sum({id(s): s.seconds for p in pages for s in p.steps}.values())
+        click.echo(f"{path}: {len(pages)} page(s), {len(written)} stage image(s), {seconds:.2f} s")
+        for step in {id(s): s for p in pages for s in p.steps}.values():
+            click.echo(f"  {step.name:<14} {step.seconds:6.3f} s  {step.params}")
+
+
 def _first_admin(obj: Context) -> None:
     """With no users yet, make an admin with a random password, so a fresh `make run` can log in."""
     import os
