@@ -42,9 +42,12 @@ def test_noise_is_told_from_print() -> None:
         box = BBox(0, 0, 10, 10)
         return Page(100, 100, [Block(box, [Line(box, [Word(t, box, c) for t, c in words])])])
 
-    assert looks_like_noise(page(("~;|", 30.0), ("Ьп", 41.0), ("ии", 62.0)))
-    assert looks_like_noise(page(("1/", 91.0), ("—:", 90.0), ("Протокол", 35.0)))
+    assert looks_like_noise(page(("~;|", 20.0), ("Ьп", 31.0), ("ии", 12.0)))
+    assert looks_like_noise(page(("1/", 91.0), ("—:", 90.0), ("Протокольный", 35.0), ("Ябу", 33.0)))
     assert not looks_like_noise(page(("Протокол", 93.0), ("заседания", 88.0), ("бюро", 40.0)))
+    # a hard carbon copy: low confidence, but a fair share of sure words; worth correcting
+    assert not looks_like_noise(page(("Приказ", 85.0), ("УВольНЯЮ", 30.0), ("несяц", 25.0), ("срок", 80.0),
+                                     ("Бойко", 36.0)))
     assert not looks_like_noise(page())
 
 
