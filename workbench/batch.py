@@ -32,6 +32,7 @@ from workbench.db.store import (
     register_image,
 )
 from workbench.errors import BadInput, WorkbenchError
+from workbench.imaging.fingerprint import difference_hash, sharpness
 from workbench.imaging.load import IMAGE_SUFFIXES, load_photo
 from workbench.imaging.pipeline import PipelineOptions, prepare
 from workbench.imaging.textlines import find_line_boxes
@@ -69,6 +70,7 @@ class PhotoResult:
     height: int = 0
     exif_orientation: int | None = None
     captured_at: datetime | None = None
+    phash: str | None = None
     error: str | None = None
 
 
@@ -145,6 +147,7 @@ def read_photo(path: Path, sha256: str, options: BatchOptions) -> PhotoResult:
         photo = load_photo(path)
         result.height, result.width = photo.pixels.shape[:2]
         result.exif_orientation, result.captured_at = photo.exif_orientation, photo.captured_at
+        result.phash = difference_hash(photo.pixels)
         engine = TesseractEngine()
         started = time.perf_counter()
         prepared = prepare(photo, PipelineOptions(enabled=options.preprocess))
@@ -159,7 +162,8 @@ def read_photo(path: Path, sha256: str, options: BatchOptions) -> PhotoResult:
             _write_jpeg(options.derived_path / derived, page.display)
             result.pages.append(RecognizedPage(
                 part=page.part, layout=layout, derived_file=derived, transform=page.to_photo.to_json(),
-                seconds_preprocess=seconds_preprocess, seconds_ocr=seconds_ocr, handwriting=handwriting))
+                seconds_preprocess=seconds_preprocess, seconds_ocr=seconds_ocr, handwriting=handwriting,
+                sharpness=sharpness(page.image)))
     except WorkbenchError as exc:
         result.error = str(exc)
     except Exception as exc:  # a bug or a library fault on one photo must not end the batch
@@ -279,6 +283,6 @@ def _store(db: Database, result: PhotoResult, meta: OcrMeta, summary: BatchSumma
             summary.failed.append((result.path, result.error))
             return
         record_ocr(session, image, pages=result.pages, meta=meta, width=result.width, height=result.height,
-                   exif_orientation=result.exif_orientation, captured_at=result.captured_at)
+                   exif_orientation=result.exif_orientation, captured_at=result.captured_at, phash=result.phash)
     summary.read.append(result.path)
     summary.pages += len(result.pages)

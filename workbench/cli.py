@@ -133,6 +133,78 @@ def preprocess(images: tuple[Path, ...], debug_dir: Path) -> None:
             click.echo(f"  {step.name:<14} {step.seconds:6.3f} s  {step.params}")
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--cite", required=True, help='The first photo\'s citation, e.g. "TsDAHO f. 1, op. 1, d. 42, l. 61".')
+@click.option("--step", type=click.Choice(["leaf", "side"]), default="leaf", show_default=True,
+              help="Number on one leaf per photo, or recto and verso alternating.")
+@pass_context
+def tag(obj: Context, paths: tuple[Path, ...], cite: str, step: str) -> None:
+    """Tag a run of photos (in capture order) to a file, numbering the leaves on from the cited one."""
+    from workbench.archive.citation import format_citation, format_side, parse_citation
+    from workbench.batch import collect_photos, file_sha256
+    from workbench.db.store import image_by_hash
+    from workbench.db.tags import file_view, tag_run
+
+    citation, style = parse_citation(cite)
+    photos = collect_photos(paths)
+    with obj.database().session(write=True) as session:
+        images = []
+        for path in photos:
+            image = image_by_hash(session, file_sha256(path))
+            if image is None:
+                raise BadInput(f"{path} has not been read yet: run `workbench ocr` on it first")
+            images.append(image)
+        tagged = tag_run(session, images, citation, step)  # type: ignore[arg-type]
+        view = file_view(session, tagged[0].page.delo_id)  # type: ignore[arg-type]
+        click.echo(f"tagged {len(tagged)} page(s) of {len(images)} photo(s) to "
+                   f"{format_citation(citation.with_leaves(None), style)}: "
+                   f"{format_side(tagged[0].side, style)} to {format_side(tagged[-1].side, style)}")
+        if view.report.gaps:
+            click.echo(f"  gaps in the file's leaves: {', '.join(map(str, view.report.gaps))}")
+        if view.report.duplicates:
+            click.echo("  photographed more than once (the better photo is chosen, the rest marked retakes): "
+                       + ", ".join(format_side(s, style) for s in view.report.duplicates))
+
+
+@cli.group()
+def tags() -> None:
+    """Tags (file and leaf of every photo) as CSV."""
+
+
+@tags.command("export")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@pass_context
+def tags_export(obj: Context, out: Path | None) -> None:
+    """Write every page's tag as CSV (to OUT, or to the terminal)."""
+    from workbench.db.tags import export_csv
+    from workbench.export import write_atomically
+
+    with obj.database().session() as session:
+        text = export_csv(session)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomically(out, text.encode("utf-8"))
+        click.echo(f"wrote {out}")
+
+
+@tags.command("import")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_context
+def tags_import(obj: Context, source: Path) -> None:
+    """Read tags from CSV (columns citation and sha256 or file_name, optionally part); all rows or none."""
+    from workbench.db.tags import import_csv
+
+    try:
+        text = source.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"{source} is not UTF-8 text ({exc})") from None
+    with obj.database().session(write=True) as session:
+        count = import_csv(session, text)
+    click.echo(f"tagged {count} page(s) from {source}")
+
+
 def _first_admin(obj: Context) -> None:
     """With no users yet, make an admin with a random password, so a fresh `make run` can log in."""
     import os

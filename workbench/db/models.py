@@ -93,6 +93,7 @@ class SourceImage(Base):
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
     state: Mapped[ImageState] = mapped_column(_enum(ImageState), default=ImageState.NEW)
     error: Mapped[str | None] = mapped_column(Text)
+    phash: Mapped[str | None] = mapped_column(String(16), index=True)  # perceptual hash, for near-duplicates
 
     pages: Mapped[list[Page]] = relationship(back_populates="image", order_by="Page.part",
                                              cascade="all, delete-orphan")
@@ -101,6 +102,23 @@ class SourceImage(Base):
     def stem(self) -> str:
         name = self.path.replace("\\", "/").rsplit("/", 1)[-1]
         return name.rsplit(".", 1)[0] if "." in name else name
+
+
+class Delo(Base):
+    """An archival file: archive, fond, opis, delo (sprava), with its title and dates."""
+
+    __tablename__ = "delos"
+    __table_args__ = (UniqueConstraint("archive", "fond", "opis", "delo"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    archive: Mapped[str] = mapped_column(String(40), default="")
+    fond: Mapped[str] = mapped_column(String(40))
+    opis: Mapped[str] = mapped_column(String(40))
+    delo: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str | None] = mapped_column(Text)
+    dates: Mapped[str | None] = mapped_column(String(80))
+
+    pages: Mapped[list[Page]] = relationship(back_populates="delo_row")
 
 
 class Page(Base):
@@ -116,8 +134,20 @@ class Page(Base):
     height: Mapped[int]
     derived_file: Mapped[str | None] = mapped_column(Text)  # the corrected page image, in the instance
     transform: Mapped[dict[str, Any]] = mapped_column(default=dict)  # page pixel -> photo pixel
+    sharpness: Mapped[float | None]  # variance of the Laplacian, to choose between retakes
+    # its place in the file: the first side it shows and, for a page that shows several, the last
+    delo_id: Mapped[int | None] = mapped_column(ForeignKey("delos.id", ondelete="SET NULL"), index=True)
+    leaf_number: Mapped[int | None]
+    leaf_suffix: Mapped[str] = mapped_column(String(8), default="")
+    leaf_verso: Mapped[bool] = mapped_column(default=False)
+    last_number: Mapped[int | None]
+    last_suffix: Mapped[str] = mapped_column(String(8), default="")
+    last_verso: Mapped[bool] = mapped_column(default=False)
+    # set on a page whose side was photographed again and the other photo chosen
+    retake_of: Mapped[int | None] = mapped_column(ForeignKey("pages.id", ondelete="SET NULL"))
 
     image: Mapped[SourceImage] = relationship(back_populates="pages")
+    delo_row: Mapped[Delo | None] = relationship(back_populates="pages")
     ocr_runs: Mapped[list[OcrRun]] = relationship(back_populates="page", order_by="OcrRun.id",
                                                   cascade="all, delete-orphan")
     transcription: Mapped[Transcription] = relationship(back_populates="page", cascade="all, delete-orphan")

@@ -48,6 +48,7 @@ class RecognizedPage:
     seconds_preprocess: float
     seconds_ocr: float
     handwriting: bool = False  # Tesseract's words were noise; the lines are OpenCV's, the text is a person's
+    sharpness: float | None = None
 
 
 @dataclass(slots=True)
@@ -82,11 +83,12 @@ def record_failure(session: Session, image: SourceImage, reason: str) -> None:
 
 def record_ocr(session: Session, image: SourceImage, *, pages: list[RecognizedPage], meta: OcrMeta,
                width: int, height: int, exif_orientation: int | None,
-               captured_at: datetime | None) -> list[Page]:
+               captured_at: datetime | None, phash: str | None = None) -> list[Page]:
     """Store a photo's OCR as new runs; a transcription a person has edited keeps its text."""
     image.width, image.height = width, height
     image.exif_orientation = exif_orientation
     image.captured_at = captured_at
+    image.phash = phash
     image.state = ImageState.DONE
     image.error = None
     existing = {p.part: p for p in image.pages}
@@ -100,6 +102,7 @@ def record_ocr(session: Session, image: SourceImage, *, pages: list[RecognizedPa
         page.width, page.height = result.layout.width, result.layout.height
         page.derived_file = result.derived_file
         page.transform = result.transform
+        page.sharpness = result.sharpness
         run = _ocr_run(result, meta)
         page.ocr_runs.append(run)
         session.flush()
