@@ -277,10 +277,9 @@ def import_csv(session: Session, text: str) -> int:
     images = list(session.scalars(select(SourceImage).options(selectinload(SourceImage.pages))))
     by_sha = {i.sha256: i for i in images}
     by_name: dict[str, list[SourceImage]] = defaultdict(list)
-    for image in images:
-        by_name[Path(image.path).name].append(image)
+    for each in images:
+        by_name[Path(each.path).name].append(each)
     plan: list[tuple[Page, Citation | None]] = []
-    image: SourceImage | None
     for n, row in enumerate(reader, start=2):
         image = by_sha.get((row.get("sha256") or "").strip())
         if image is None:

@@ -47,12 +47,12 @@ def init_app(app: Flask) -> None:
     app.context_processor(lambda: {"me": current_user})
 
 
-def require_login() -> Response | BaseResponse | None:
+def require_login() -> Response | BaseResponse | tuple[Response, int] | None:
     """Login on every route, images and downloads included, but the login page and static assets."""
     if request.endpoint in OPEN_ENDPOINTS or current_user.is_authenticated:
         return None
     if request.path.startswith("/api/"):
-        return jsonify({"error": "log in first"}), 401  # type: ignore[return-value]
+        return jsonify({"error": "log in first"}), 401
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
