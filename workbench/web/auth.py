@@ -57,7 +57,7 @@ def require_login() -> Response | BaseResponse | tuple[Response, int] | None:
 
 
 def me() -> SignedIn:
-    user: SignedIn = current_user._get_current_object()  # type: ignore[attr-defined]
+    user: SignedIn = current_user._get_current_object()
     return user
 
 
