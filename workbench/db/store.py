@@ -11,6 +11,7 @@ from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from workbench.db.models import (
+    Delo,
     ImageState,
     OcrBlock,
     OcrLine,
@@ -221,12 +222,22 @@ def save_text(session: Session, page_id: int, *, text: str, base_version: int, a
 FILE_ORDER = (SourceImage.captured_at.is_(None), SourceImage.captured_at, SourceImage.path, Page.part)
 
 
-def list_pages(session: Session, *, status: Status | None = None) -> list[Page]:
-    query = (select(Page).join(Page.image).join(Page.transcription)
-             .options(selectinload(Page.image), selectinload(Page.transcription))
-             .order_by(*FILE_ORDER))
+# citation order: the file, then the leaf; untagged pages last, in file order
+CITATION_ORDER = (Page.delo_id.is_(None), Delo.archive, Delo.fond, Delo.opis, Delo.delo, Page.leaf_number,
+                  Page.leaf_suffix, Page.leaf_verso, *FILE_ORDER)
+
+
+def list_pages(session: Session, *, status: Status | None = None, file: dict[str, str] | None = None,
+               by_citation: bool = False) -> list[Page]:
+    """Pages in file order (or citation order), filtered by status and by archive, fond, opis, delo."""
+    query = (select(Page).join(Page.image).join(Page.transcription).outerjoin(Page.delo_row)
+             .options(selectinload(Page.image), selectinload(Page.transcription), selectinload(Page.delo_row))
+             .order_by(*(CITATION_ORDER if by_citation else FILE_ORDER)))
     if status is not None:
         query = query.where(Transcription.status == status)
+    for name, value in (file or {}).items():
+        if value:
+            query = query.where(getattr(Delo, name) == value)
     return list(session.scalars(query))
 
 

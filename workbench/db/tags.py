@@ -87,6 +87,18 @@ def set_citation(session: Session, page: Page, citation: Citation | None) -> Non
         settle_retakes(session, delo_id)  # type: ignore[arg-type]
 
 
+def proposed_citation(session: Session, page: Page) -> Citation | None:
+    """For an untagged page, the side after the nearest tagged page before it in capture order."""
+    order = list(session.scalars(select(Page).join(Page.image).order_by(*FILE_ORDER)
+                                 .options(selectinload(Page.delo_row))))
+    before = order[:next((i for i, p in enumerate(order) if p.id == page.id), 0)]
+    for previous in reversed(before):
+        citation, side = page_citation(previous), last_side(previous) or first_side(previous)
+        if citation is not None and side is not None:
+            return citation.with_leaves(side.next("leaf"))
+    return None
+
+
 def photos_in_capture_order(session: Session, images: Iterable[SourceImage]) -> list[SourceImage]:
     """EXIF capture time first, then file name: the order the leaves lay in the file."""
     return sorted(images, key=lambda i: (i.captured_at is None, i.captured_at or 0, Path(i.path).name, i.path))

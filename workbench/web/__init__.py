@@ -35,13 +35,14 @@ def create_app(test_config: dict[str, Any] | None = None, *, settings: Settings 
     _register_timing(app)  # first, so the login check is timed too
     csrf.init_app(app)
 
-    from workbench.web import auth, editor, files, pages
+    from workbench.web import auth, delos, editor, files, pages
 
     auth.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(editor.bp)
     app.register_blueprint(files.bp)
+    app.register_blueprint(delos.bp)
     _register_errors(app)
     return app
 

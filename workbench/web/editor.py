@@ -7,7 +7,8 @@ from typing import Any
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from workbench.db import store
+from workbench.archive.citation import format_citation, parse_citation
+from workbench.db import store, tags
 from workbench.db.models import Status
 from workbench.errors import BadInput, StaleVersion
 from workbench.textdiff import as_json, diff_words
@@ -61,8 +62,12 @@ def _editor_page(page_id: int, *, conflict: dict[str, Any] | None = None) -> str
         i = order.index(page_id) if page_id in order else -1
         previous = order[i - 1] if i > 0 else None
         following = order[i + 1] if 0 <= i < len(order) - 1 else None
+        citation = tags.format_page_citation(page)
+        proposal = "" if citation else format_citation(proposed) if (
+            proposed := tags.proposed_citation(session, page)) else ""
         return render_template("editor/edit.html", page=page, run=run, previous=previous, following=following,
-                               conflict=conflict, can_verify=me().role.can_verify)
+                               conflict=conflict, can_verify=me().role.can_verify, citation=citation,
+                               proposal=proposal)
 
 
 @bp.get("/pages/<int:page_id>")
@@ -120,6 +125,17 @@ def page_json(page_id: int) -> Response:
                         "handwriting": bool(run and run.handwriting), "to_photo": page.transform,
                         "photo_size": [page.image.width, page.image.height],
                         "mean_confidence": None if run is None else run.mean_confidence})
+
+
+@bp.post("/pages/<int:page_id>/citation")
+def cite(page_id: int) -> BaseResponse:
+    """The page's place in its file; an empty citation untags it."""
+    text = (request.form.get("citation") or "").strip()
+    citation = parse_citation(text)[0] if text else None
+    with database().session(write=True) as session:
+        tags.set_citation(session, store.get_page(session, page_id), citation)
+    flash(f"Tagged as {format_citation(citation)}." if citation else "Tag removed.")
+    return redirect(url_for("editor.edit", page_id=page_id))
 
 
 @bp.get("/pages/<int:page_id>/history")

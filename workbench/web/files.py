@@ -16,6 +16,7 @@ from workbench.web import database, settings
 bp = Blueprint("files", __name__, url_prefix="/files")
 
 WEB_JPEG_QUALITY = 85
+THUMBNAIL_SIZE = 320
 
 
 def _web_copy(source: Path, target: Path, long_side: int) -> Path:
@@ -47,6 +48,18 @@ def page_image(page_id: int) -> Response:
     target = conf.derived_path / "web" / f"page-{page_id}-{made}-{conf.web_image_size}.jpg"
     return send_file(_web_copy(source, target, conf.web_image_size).resolve(), mimetype="image/jpeg",
                      max_age=3600)
+
+
+@bp.get("/thumbs/<int:page_id>.jpg")
+def thumbnail(page_id: int) -> Response:
+    """A small copy of the page for a file's overview."""
+    conf = settings()
+    with database().session() as session:
+        page = get_page(session, page_id)
+        source = conf.derived_path / page.derived_file if page.derived_file else Path(page.image.path)
+    made = source.stat().st_mtime_ns if source.exists() else 0
+    target = conf.derived_path / "web" / f"thumb-{page_id}-{made}.jpg"
+    return send_file(_web_copy(source, target, THUMBNAIL_SIZE).resolve(), mimetype="image/jpeg", max_age=3600)
 
 
 @bp.get("/photos/<int:page_id>.jpg")
