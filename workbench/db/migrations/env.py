@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, create_engine, text
 
 from workbench.db.models import Base
 
@@ -13,10 +13,22 @@ target_metadata = Base.metadata
 
 def run_migrations_online() -> None:
     engine: Engine = config.attributes.get("engine") or create_engine(config.get_main_option("sqlalchemy.url"))
-    with engine.begin() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata,
-                          render_as_batch=connection.dialect.name == "sqlite")
-        context.run_migrations()
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if sqlite:
+            # SQLite alters a table by copying it and dropping the old one; with foreign keys on, that drop
+            # would delete every row that refers to it (transcriptions, OCR runs) through ON DELETE CASCADE.
+            connection.execute(text("PRAGMA foreign_keys=OFF"))
+            connection.commit()
+        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=sqlite)
+        with context.begin_transaction():
+            context.run_migrations()
+        if sqlite:
+            broken = connection.execute(text("PRAGMA foreign_key_check")).fetchall()
+            connection.execute(text("PRAGMA foreign_keys=ON"))
+            connection.commit()
+            if broken:
+                raise RuntimeError(f"the migration left rows whose references are broken: {broken[:5]}")
 
 
 if context.is_offline_mode():
