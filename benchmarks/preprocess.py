@@ -192,7 +192,7 @@ def report(results: list[Result], wall: float) -> str:
     if photos:
         ocr = [r.ocr_seconds for r in photos]
         raw = [r.raw_seconds for r in photos]
-        share = [t / o for t, o in zip(total, ocr) if o > 0]
+        share = [t / o for t, o in zip(total, ocr, strict=True) if o > 0]
         lines.append(f"  {'all steps':<16} {statistics.mean(total):7.3f} {max(total):7.3f}")
         lines.append(f"  {'tesseract':<16} {statistics.mean(ocr):7.3f} {max(ocr):7.3f}   (pipeline pages)")
         lines.append(f"  {'tesseract raw':<16} {statistics.mean(raw):7.3f} {max(raw):7.3f}   (raw photo)")

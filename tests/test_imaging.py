@@ -13,6 +13,7 @@ from workbench.imaging.dewarp import fit_dewarp
 from workbench.imaging.geometry import rot90_matrix, rotate_matrix
 from workbench.imaging.light import fit_ink, flatten, ink_mask
 from workbench.imaging.load import Photo
+from workbench.imaging.orientation import check_upside_down
 from workbench.imaging.pagedetect import find_page
 from workbench.imaging.pipeline import PipelineOptions, debug_writer, prepare
 from workbench.imaging.skew import line_direction
@@ -220,3 +221,28 @@ def test_pipeline_does_no_harm_on_a_clean_scan() -> None:
     raw = cer(TEXT, engine.recognize(page[:, :, 0], languages="rus", timeout=60).text)
     text = cer(TEXT, engine.recognize(prepare(as_photo(page))[0].image, languages="rus", timeout=60).text)
     assert text <= raw + 0.005
+
+
+def test_page_quad_that_cuts_through_the_text_is_no_page() -> None:
+    """A brighter patch of paper whose outline crosses the lines is not a page: a page has margins."""
+    page = render(min_height=700)[:700, :1400].astype(np.float32)
+    paper = np.full(page.shape, 185.0, np.float32)
+    paper[20:620, 30:1130] = 245.0  # cuts the line ends on the right
+    frame = cv2.cvtColor((paper * page / 255.0).astype(np.uint8), cv2.COLOR_GRAY2BGR)
+    assert find_page(frame) is None
+
+
+def test_upside_down_turns_only_when_the_turned_crop_reads_well() -> None:
+    page = render()
+
+    def reads(top: float, bottom: float):  # type: ignore[no-untyped-def]
+        def read(image: np.ndarray) -> list[tuple[float, float, int]]:
+            middle = image.shape[0] / 2
+            return [(middle - 10, top, 6), (middle + 10, bottom, 6)]
+        return read
+
+    assert check_upside_down(page, reads(10, 80)).flipped
+    assert not check_upside_down(page, reads(80, 10)).flipped
+    verdict = check_upside_down(page, reads(0, 20))  # neither way reads: leave the page as it is
+    assert not verdict.flipped
+    assert 10 <= verdict.x_height <= 22  # 26 px Liberation Mono: x-height about 14 px

@@ -198,3 +198,11 @@ def test_committed_samples_have_ground_truth() -> None:
     for photo in photos:
         assert photo.stat().st_size < 1_100_000
         assert photo.with_suffix("").with_suffix(".gt.txt").read_text(encoding="utf-8").strip()
+
+
+def test_closeup_keeps_the_text_in_frame_and_the_truth_lists_what_is_seen(small_page: RenderedPage) -> None:
+    for seed in range(4):
+        close = photograph(small_page, damages=["closeup"], seed=seed, long_side=400)
+        assert close.texts == [small_page.text]  # the text block fits: every line is in the frame
+        corners = close.page_corners[0]
+        assert (corners.min(axis=0) < 0).any() or (corners.max(axis=0) > [299, 399]).any()  # edges cut

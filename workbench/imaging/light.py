@@ -132,7 +132,7 @@ def fit_ink(flat: np.ndarray, *, remove_colours: bool = True, floor_share: float
     share = 0.0
     if remove_colours and len(dirs) >= 200:
         criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 1e-3)
-        _, labels, centres = cv2.kmeans(dirs, 2, None, criteria, 2, cv2.KMEANS_PP_CENTERS)
+        _, labels, centres = cv2.kmeans(dirs, 2, None, criteria, 2, cv2.KMEANS_PP_CENTERS)  # type: ignore[call-overload]
         labels = labels.ravel()
         counts = np.bincount(labels, minlength=2)
         major = int(np.argmax(counts))

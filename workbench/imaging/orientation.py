@@ -24,14 +24,32 @@ class UpsideDown:
     flipped: bool
     upright_confidence: float
     flipped_confidence: float
+    x_height: float = 0.0
 
 
-def densest_window(grey: np.ndarray, width: int, height: int) -> tuple[int, int]:
-    """Top-left corner of the ``width`` x ``height`` window with the most ink."""
-    factor = 4
-    small = cv2.resize(grey, (max(1, grey.shape[1] // factor), max(1, grey.shape[0] // factor)),
+READ_X_HEIGHT = 12.0  # x-height of the crop as read
+MIN_CONFIDENCE = 50.0  # a turn is only taken when the turned crop reads at least this well
+
+
+def text_mask(grey: np.ndarray, letter: float) -> np.ndarray:
+    """Letter-sized dark components only: a page's shadowed edge or a noisy margin is no text."""
+    _, mask = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    if count <= 1:
+        return mask
+    w, h, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
+    keep = (h >= 0.5 * letter) & (h <= 2.0 * letter) & (w <= 3.0 * letter) & (area >= 0.1 * w * h)
+    keep &= area <= 0.8 * w * h  # a solid blob is a spot or a speck cluster, not a letter
+    keep[0] = False
+    return np.where(keep[labels], 255, 0).astype(np.uint8)
+
+
+def densest_window(mask: np.ndarray, width: int, height: int) -> tuple[int, int]:
+    """Top-left corner of the ``width`` x ``height`` window with the most ink of a binary mask."""
+    factor = 2
+    small = cv2.resize(mask, (max(1, mask.shape[1] // factor), max(1, mask.shape[0] // factor)),
                        interpolation=cv2.INTER_AREA)
-    ink = (small < 128).astype(np.float32)
+    ink = small.astype(np.float32)
     kw, kh = max(1, width // factor), max(1, height // factor)
     density = cv2.boxFilter(ink, -1, (kw, kh), normalize=False, anchor=(0, 0),
                             borderType=cv2.BORDER_CONSTANT)
@@ -45,20 +63,44 @@ def _mean_confidence(words: list[tuple[float, float, int]]) -> float:
     return sum(c * n for _, c, n in words) / weight if weight else 0.0
 
 
-def check_upside_down(grey: np.ndarray, letter: float, read: Reader, *, margin: float = 8.0) -> UpsideDown:
-    """Stack a dense crop above its own 180-degree turn, read both at once, keep the likelier way up."""
+def x_height(grey: np.ndarray) -> float | None:
+    """The body x-height of a page in pixels, from its letter-like components."""
+    _, mask = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+    h = h[(h >= 3) & (w <= 3 * h) & (h <= grey.shape[0] * 0.05) & (w <= grey.shape[1] * 0.1)]
+    if len(h) < 15:
+        return None
+    body = h[h >= 0.6 * np.median(h)]
+    # lower-case bodies are the most common height; capitals and ascenders sit above the median
+    return float(np.percentile(body, 35))
+
+
+def check_upside_down(grey: np.ndarray, read: Reader, *, margin: float = 8.0) -> UpsideDown:
+    """Stack a dense crop above its own 180-degree turn, read both at once, keep the likelier way up.
+
+    The page turns only when the turned crop reads well: when neither way reads (no text in the
+    crop, a blurred page) the page stays as it is. The page is searched at half size, for speed.
+    """
     height, width = grey.shape[:2]
-    crop_w = int(min(width, letter * 24))
+    half = cv2.pyrDown(grey)
+    letter = 2 * (x_height(half) or 7.5)
+    crop_w = int(min(width, letter * 22))
     crop_h = int(min(height, letter * 4.5))
-    x, y = densest_window(grey, crop_w, crop_h)
+    x, y = densest_window(text_mask(half, letter / 2), crop_w // 2, crop_h // 2)
+    x, y = 2 * x, 2 * y
     crop = grey[y:y + crop_h, x:x + crop_w]
     gap = np.full((max(8, int(letter * 3)), crop.shape[1]), 255, dtype=np.uint8)
     stacked = np.vstack([crop, gap, cv2.rotate(crop, cv2.ROTATE_180)])
+    shrink = min(1.0, READ_X_HEIGHT / letter)  # the read's cost grows with its pixels, not its certainty
+    if shrink < 1.0:
+        stacked = cv2.resize(stacked, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA)
     words = read(stacked)
-    middle = crop.shape[0] + gap.shape[0] / 2
+    middle = (crop.shape[0] + gap.shape[0] / 2) * shrink
     top = _mean_confidence([w for w in words if w[0] < middle])
     bottom = _mean_confidence([w for w in words if w[0] >= middle])
-    return UpsideDown(flipped=bottom > top + margin, upright_confidence=top, flipped_confidence=bottom)
+    flipped = bottom > top + margin and bottom >= MIN_CONFIDENCE
+    return UpsideDown(flipped=flipped, upright_confidence=top, flipped_confidence=bottom, x_height=letter)
 
 
 def tesseract_reader(languages: str, *, timeout: float = 10.0) -> Reader:

@@ -14,6 +14,7 @@ log = logging.getLogger(__name__)
 MIN_AREA = 0.04  # a page smaller than this share of the frame is more likely a label or a shadow
 MIN_TEXT_INSIDE = 0.85  # a page quad must hold this share of the photo's letter-like ink
 MAX_CORNER_SHARE = 0.015  # corners this close to the frame corners mean "the frame is the page"
+MAX_TEXT_ON_EDGE = 0.004  # a page has margins: its outline crosses almost none of the letters
 
 
 @dataclass(slots=True)
@@ -78,7 +79,7 @@ def _candidates(grey: np.ndarray) -> list[tuple[str, np.ndarray]]:
     edges = cv2.Canny(blur, 30, 90)
     edges = cv2.dilate(edges, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
     masks.append(("edges", edges))
-    result = []
+    result: list[tuple[str, np.ndarray]] = []
     for name, mask in masks:
         mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel)
         if name != "edges":
@@ -102,8 +103,9 @@ def find_page(image: np.ndarray) -> PageQuad | None:
     frame = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], dtype=float)
     from workbench.imaging.light import flatten, ink_mask  # light imports nothing from here
 
-    ys, xs = np.nonzero(ink_mask(flatten(grey)))
-    ink_points = np.stack([xs, ys], axis=1).astype(np.float32)[::7]
+    ink = ink_mask(flatten(grey)) > 0
+    ink_total = int(np.count_nonzero(ink))
+    band = max(2, int(round(0.008 * max(width, height))))
     best: PageQuad | None = None
     for method, contour in _candidates(grey):
         area = cv2.contourArea(contour)
@@ -127,10 +129,15 @@ def find_page(image: np.ndarray) -> PageQuad | None:
                      | (quad[:, 1] < margin) | (quad[:, 1] > height - 1 - margin))
         if on_border.sum() >= 3:  # an outline that follows the frame is the frame, not a page edge
             continue
-        if len(ink_points) >= 50:  # the page must hold the text, not be a blank patch beside it
-            path = quad.astype(np.float32).reshape(-1, 1, 2)
-            inside = sum(cv2.pointPolygonTest(path, (float(x), float(y)), False) >= 0 for x, y in ink_points)
-            if inside < MIN_TEXT_INSIDE * len(ink_points):
+        if ink_total >= 300:  # the page must hold the text, not be a blank patch beside it or a block of it
+            outline = quad.astype(np.int32).reshape(-1, 1, 2)
+            area_mask = np.zeros((height, width), np.uint8)
+            cv2.fillConvexPoly(area_mask, outline, 1)
+            if np.count_nonzero(ink & (area_mask > 0)) < MIN_TEXT_INSIDE * ink_total:
+                continue
+            edge_mask = np.zeros((height, width), np.uint8)
+            cv2.polylines(edge_mask, [outline], True, 1, thickness=band)
+            if np.count_nonzero(ink & (edge_mask > 0)) > MAX_TEXT_ON_EDGE * ink_total:
                 continue
         candidate = PageQuad(corners=quad, area_share=quad_area / frame_area, solidity=solidity, method=method)
         if best is None or candidate.area_share * candidate.solidity > best.area_share * best.solidity:

@@ -370,8 +370,8 @@ def _settle_upside_down(pages: list[PreparedPage], options: PipelineOptions, rec
     """Turn all pages by 180 degrees if the first reads better that way; a spread's parts swap."""
     reader = options.reader or tesseract_reader(options.languages)
     start = time.perf_counter()
-    verdict = check_upside_down(pages[0].image, options.letter_height, reader)
-    record = Step("upside-down", {"flipped": verdict.flipped,
+    verdict = check_upside_down(pages[0].image, reader)
+    record = Step("upside-down", {"flipped": verdict.flipped, "x_height": round(verdict.x_height, 1),
                                   "upright_confidence": round(verdict.upright_confidence, 1),
                                   "flipped_confidence": round(verdict.flipped_confidence, 1)},
                   time.perf_counter() - start)

@@ -39,7 +39,7 @@ class SyntheticPhoto:
     ``image`` is stored pixels (what goes in the file); ``page_corners`` are the page corners
     (top-left, top-right, bottom-right, bottom-left of each page as read) in the upright view, i.e.
     after applying ``exif_orientation`` as :func:`workbench.imaging.load.load_photo` does. They may
-    lie outside the frame (``closeup``) and ignore ``curl``.
+    lie outside the frame (``closeup``) and ignore ``curl``. ``texts`` hold only the lines wholly in the frame.
     """
 
     image: Array  # BGR uint8
@@ -94,7 +94,11 @@ def photograph(
 
     short_side = round(long_side * 3 / 4)
     frame_w, frame_h = (long_side, short_side) if spread else (short_side, long_side)
-    image, corners = _place_on_table(sheet, alpha, page_boxes, (frame_w, frame_h), wanted, rng, params)
+    text_boxes = [_text_box(page, box) for page, box in zip(page_list, page_boxes, strict=True)]
+    image, corners, to_frame = _place_on_table(sheet, alpha, page_boxes, (frame_w, frame_h), wanted, rng, params,
+                                               text_boxes=text_boxes)
+    texts = [_visible_text(page, box, to_frame, (frame_w, frame_h))
+             for page, box in zip(page_list, page_boxes, strict=True)]
     _light(image, wanted, rng, params)
     if "blur" in wanted:
         image = _blur(image, rng, params)
@@ -110,7 +114,7 @@ def photograph(
         image, _ = _turn(image, [], turns)
         exif_orientation = _EXIF_FOR_TURNS[turns]
     params.update(quarter_turns=quarter_turns, exif_orientation=exif_orientation)
-    return SyntheticPhoto(image=image, texts=[p.text for p in page_list], damages=wanted, seed=seed,
+    return SyntheticPhoto(image=image, texts=texts, damages=wanted, seed=seed,
                           exif_orientation=exif_orientation, quarter_turns=quarter_turns,
                           page_corners=corners, params=params)
 
@@ -486,9 +490,57 @@ def _view(page_w: float, page_h: float, wanted: tuple[str, ...], rng: np.random.
     return seen.astype(np.float64)
 
 
+def _text_box(page: RenderedPage, box: Array) -> Array:
+    """Corners of the page's text block in sheet pixels."""
+    x0, y0, x1, y1 = _text_area(page)
+    left, top = float(box[0][0]), float(box[0][1])
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float64) + np.array([left, top])
+
+
+def _visible_text(page: RenderedPage, box: Array, to_frame: Array, frame: tuple[int, int]) -> str:
+    """The ground truth is what the photo shows: the page's lines that lie wholly inside the frame."""
+    if not page.lines:
+        return page.text
+    left, top = float(box[0][0]), float(box[0][1])
+    corners = np.array([[[ln.bbox.x0 + left, ln.bbox.y0 + top], [ln.bbox.x1 + left, ln.bbox.y0 + top],
+                         [ln.bbox.x1 + left, ln.bbox.y1 + top], [ln.bbox.x0 + left, ln.bbox.y1 + top]]
+                        for ln in page.lines], np.float64)
+    seen = cv2.perspectiveTransform(corners.reshape(-1, 1, 2), to_frame).reshape(-1, 4, 2)
+    inside = ((seen >= 0).all(axis=(1, 2)) & (seen[:, :, 0] <= frame[0] - 1).all(axis=1)
+              & (seen[:, :, 1] <= frame[1] - 1).all(axis=1))
+    if inside.all():
+        return page.text
+    return "\n".join(ln.text for ln, ok in zip(page.lines, list(np.atleast_1d(inside)), strict=True) if ok) + "\n"
+
+
+def _closeup_framing(page: Array, text: Array, frame: tuple[int, int], rng: np.random.Generator) -> tuple[float, Array]:
+    """Scale and offset of a close shot: the text block fills the frame, the page edges fall outside it.
+
+    ``page`` and ``text`` are corners at scale 1 around the frame centre. A photographer moving in
+    keeps the text in the frame; only when the margins are too narrow for that does a page edge show.
+    """
+    size = np.array(frame, np.float64)
+    margin = rng.uniform(0.01, 0.04) * size
+    t_lo, t_hi = text.min(axis=0), text.max(axis=0)
+    # the largest axis-aligned box inside the (nearly rectangular) page outline
+    p_lo = np.array([max(page[0, 0], page[3, 0]), max(page[0, 1], page[1, 1])])
+    p_hi = np.array([min(page[1, 0], page[2, 0]), min(page[2, 1], page[3, 1])])
+    most = float(np.min((size - 2 * margin) / np.maximum(t_hi - t_lo, 1.0)))  # text still fits
+    least = float(np.max(size / np.maximum(p_hi - p_lo, 1.0)))  # page covers the frame
+    scale = rng.uniform(least, most) if least <= most else most * rng.uniform(0.92, 1.0)
+    # offsets keeping the text in the frame, and within those the page over the frame
+    text_range = (margin - size / 2 - scale * t_lo, size / 2 - margin - scale * t_hi)
+    page_range = (size / 2 - scale * p_hi, -size / 2 - scale * p_lo)
+    lo = np.maximum(text_range[0], page_range[0])
+    hi = np.minimum(text_range[1], page_range[1])
+    lo, hi = np.where(lo <= hi, lo, text_range[0]), np.where(lo <= hi, hi, text_range[1])
+    offset = lo + rng.uniform(0, 1, 2) * np.maximum(hi - lo, 0)
+    return scale, offset
+
+
 def _place_on_table(sheet: Array, alpha: Array, boxes: list[Array], frame: tuple[int, int],
                     wanted: tuple[str, ...], rng: np.random.Generator,
-                    params: dict[str, Any]) -> tuple[Array, list[Array]]:
+                    params: dict[str, Any], *, text_boxes: list[Array]) -> tuple[Array, list[Array], Array]:
     fw, fh = frame
     grow = float(params.get("curl", {}).get("pad", 0))  # a curled edge reaches past the flat outline
     outline = np.array([boxes[0][0], boxes[-1][1], boxes[-1][2], boxes[0][3]], np.float64)
@@ -501,34 +553,31 @@ def _place_on_table(sheet: Array, alpha: Array, boxes: list[Array], frame: tuple
     fit = min(fw / span[0], fh / span[1])
     if "far" in wanted:
         fill = rng.uniform(0.3, 0.5)
-    elif "closeup" in wanted:
-        fill = rng.uniform(1.3, 1.8)
     else:
         fill = rng.uniform(0.78, 0.93)
     scale = fit * fill
     room = np.array([fw, fh]) - span * scale
+    offset = rng.uniform(-0.5, 0.5, 2) * np.maximum(room - 0.04 * np.array([fw, fh]), 0)
     if "closeup" in wanted:
-        offset = rng.uniform(-0.5, 0.5, 2) * np.abs(room) * 0.6
-    else:
-        offset = rng.uniform(-0.5, 0.5, 2) * np.maximum(room - 0.04 * np.array([fw, fh]), 0)
+        # at scale 1 around the frame centre the photo is an exact affine image of this homography's
+        unit = cv2.getPerspectiveTransform(outline.astype(np.float32), seen.astype(np.float32)).astype(np.float64)
+        text = np.concatenate(text_boxes)
+        seen_text = cv2.perspectiveTransform(text.reshape(-1, 1, 2), unit).reshape(-1, 2)
+        scale, offset = _closeup_framing(seen, seen_text, frame, rng)
+        fill = scale / fit
     params["fill"] = round(float(fill), 3)
     table = _table((fh, fw), rng, params)
-    for _ in range(8):
-        dst = seen * scale + np.array([fw / 2, fh / 2]) + offset
-        homography = cv2.getPerspectiveTransform(outline.astype(np.float32), dst.astype(np.float32))
-        pre = min(1.0, scale * 1.25)  # shrink first so the warp does not alias the typing
-        if pre < 1.0:
-            small = cv2.resize(sheet, None, fx=pre, fy=pre, interpolation=cv2.INTER_AREA)
-            small_alpha = cv2.resize(alpha, None, fx=pre, fy=pre, interpolation=cv2.INTER_AREA)
-            warp = homography @ np.diag([1 / pre, 1 / pre, 1.0])
-        else:
-            small, small_alpha, warp = sheet, alpha, homography
-        page = cv2.warpPerspective(small, warp, (fw, fh), flags=cv2.INTER_LINEAR, borderValue=(0, 0, 0))
-        cover = cv2.warpPerspective(small_alpha, warp, (fw, fh), flags=cv2.INTER_LINEAR, borderValue=0)
-        if "closeup" not in wanted or cover.min() > 0.999:
-            break
-        scale *= 1.12  # a page edge still shows: step closer
-        offset *= 0.7
+    dst = seen * scale + np.array([fw / 2, fh / 2]) + offset
+    homography = cv2.getPerspectiveTransform(outline.astype(np.float32), dst.astype(np.float32))
+    pre = min(1.0, scale * 1.25)  # shrink first so the warp does not alias the typing
+    if pre < 1.0:
+        small = cv2.resize(sheet, None, fx=pre, fy=pre, interpolation=cv2.INTER_AREA)
+        small_alpha = cv2.resize(alpha, None, fx=pre, fy=pre, interpolation=cv2.INTER_AREA)
+        warp = homography @ np.diag([1 / pre, 1 / pre, 1.0])
+    else:
+        small, small_alpha, warp = sheet, alpha, homography
+    page = cv2.warpPerspective(small, warp, (fw, fh), flags=cv2.INTER_LINEAR, borderValue=(0, 0, 0))
+    cover = cv2.warpPerspective(small_alpha, warp, (fw, fh), flags=cv2.INTER_LINEAR, borderValue=0)
     drop = cv2.GaussianBlur(cover, (0, 0), rng.uniform(0.004, 0.015) * fw)
     drop = np.roll(drop, (round(rng.uniform(0, 0.006) * fh), round(rng.uniform(-0.004, 0.004) * fw)), (0, 1))
     table *= (1.0 - rng.uniform(0.2, 0.5) * drop)[:, :, None]
@@ -537,7 +586,7 @@ def _place_on_table(sheet: Array, alpha: Array, boxes: list[Array], frame: tuple
     for box in boxes:
         pts = cv2.perspectiveTransform(box.reshape(-1, 1, 2).astype(np.float64), homography).reshape(-1, 2)
         corners.append(pts.astype(np.float32))
-    return image, corners
+    return image, corners, homography.astype(np.float64)
 
 
 def _light(image: Array, wanted: tuple[str, ...], rng: np.random.Generator, params: dict[str, Any]) -> None:
