@@ -25,12 +25,13 @@ def test_export_writes_verified_pages_by_default(runner, settings, db, photos: P
     out = tmp_path / "out"
     result = invoke(runner, settings, "export", "--format", "txt", "--out", str(out))
     assert result.exit_code == 0 and "wrote 1 file(s)" in result.output
-    assert [p.name for p in out.iterdir()] == ["IMG_0002.txt"]
+    assert sorted(p.name for p in out.iterdir()) == ["IMG_0002.txt", "export-manifest.json"]
     assert (out / "IMG_0002.txt").read_text(encoding="utf-8") == "Постановили: принять.\nСекретарь\n"
 
     everything = invoke(runner, settings, "export", "--out", str(out), "--status", "any")
     assert everything.exit_code == 0
-    assert sorted(p.name for p in out.iterdir()) == ["IMG_0001.txt", "IMG_0002.txt", "IMG_0003.txt"]
+    assert sorted(p.name for p in out.iterdir()) == ["IMG_0001.txt", "IMG_0002.txt", "IMG_0003.txt",
+                                                     "export-manifest.json"]
     assert "Шляпникова" in (out / "IMG_0001.txt").read_text(encoding="utf-8")
 
 

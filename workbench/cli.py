@@ -80,18 +80,24 @@ def ocr(obj: Context, paths: tuple[Path, ...], jobs: int | None, languages: str 
 
 
 @cli.command()
-@click.option("--format", "fmt", default="txt", show_default=True, help="Export format.")
+@click.option("--format", "fmt", default="txt", show_default=True,
+              help="Export format: txt, json, csv, docx, hocr, alto, page, tei, pdf, iiif.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("transcriptions"),
               show_default=True)
 @click.option("--status", type=click.Choice(["verified", "any"]), default="verified", show_default=True,
               help="Export verified pages only, or every page.")
+@click.option("--cite", "cite", default=None, help='Only pages under this citation, e.g. "TsDAHO f. 1, op. 1".')
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
+              help="Where the editor serves page images, for the IIIF manifest.")
 @pass_context
-def export(obj: Context, fmt: str, out: Path, status: str) -> None:
-    """Write transcriptions to files, one per page."""
-    from workbench.export import export_pages
+def export(obj: Context, fmt: str, out: Path, status: str, cite: str | None, base_url: str) -> None:
+    """Write transcriptions to files: one per page, one per file (delo) in leaf order, and a manifest."""
+    from workbench.export import MANIFEST, export_pages
 
-    written = export_pages(obj.database(), fmt=fmt, out=out, verified_only=status == "verified")
-    click.echo(f"wrote {len(written)} file(s) to {out}")
+    written = export_pages(obj.database(), fmt=fmt, out=out, verified_only=status == "verified", cite=cite,
+                           derived_path=obj.settings.derived_path.resolve(),
+                           image_url=lambda page: f"{base_url.rstrip('/')}/files/pages/{page.id}.jpg")
+    click.echo(f"wrote {len(written) - 1} file(s) to {out}, listed in {out / MANIFEST}")
 
 
 @cli.command()

@@ -1,48 +1,34 @@
-"""Exports: a registry of formats, each rendering plain page data (never ORM rows) to a file."""
+"""Exports: a registry of formats, each rendering plain page data (never ORM rows) to a file.
+
+Format modules render :mod:`workbench.export.model` objects only; :mod:`workbench.export.source` is the one
+module that reads the database. Heavy libraries (lxml, fpdf2, python-docx, iiif-prezi3) load on first use.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING
 
-from workbench.db.models import Status
-from workbench.db.session import Database
-from workbench.db.store import list_pages
-from workbench.errors import BadInput
+from workbench.export.model import ExportFile, ExportPage
+from workbench.export.registry import Format, formats, get_format
+
+if TYPE_CHECKING:
+    from workbench.db.models import Page
+    from workbench.db.session import Database
+
+__all__ = ["ExportFile", "ExportPage", "Format", "Written", "collect", "export_pages", "formats", "get_format",
+           "write_atomically"]
 
 log = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True, slots=True)
-class ExportPage:
-    """What every format needs of a page, taken out of the database first."""
-
-    name: str  # the file name without suffix: the image's stem, with the part for a spread
-    text: str
-    status: str
-    version: int
-    image_path: str
-
-
-class Format(Protocol):
-    suffix: str
-
-    def render(self, page: ExportPage) -> bytes: ...
-
-
-class PlainText:
-    suffix = ".txt"
-
-    def render(self, page: ExportPage) -> bytes:
-        text = page.text if page.text.endswith("\n") or not page.text else page.text + "\n"
-        return text.encode("utf-8")
-
-
-FORMATS: dict[str, Format] = {"txt": PlainText()}
+MANIFEST = "export-manifest.json"
 
 
 def write_atomically(path: Path, payload: bytes) -> None:
@@ -60,29 +46,80 @@ def write_atomically(path: Path, payload: bytes) -> None:
         raise
 
 
-def collect(db: Database, *, verified_only: bool) -> list[ExportPage]:
-    with db.session() as session:
-        pages = list_pages(session, status=Status.VERIFIED if verified_only else None)
-        return [ExportPage(name=p.image.stem if p.part == 0 else f"{p.image.stem}_{p.part}",
-                           text=p.transcription.text, status=p.transcription.status.value,
-                           version=p.transcription.version, image_path=p.image.path) for p in pages]
+def collect(db: Database, *, verified_only: bool, cite: str | None = None,
+            derived_path: Path | None = None) -> list[ExportPage]:
+    from workbench.export.source import collect as collect_pages
+
+    return collect_pages(db, verified_only=verified_only, cite=cite, derived_path=derived_path)
 
 
-def export_pages(db: Database, *, fmt: str, out: Path, verified_only: bool = True) -> list[Path]:
-    renderer = FORMATS.get(fmt)
-    if renderer is None:
-        raise BadInput(f"unknown export format {fmt!r}; known: {', '.join(sorted(FORMATS))}")
-    written: list[Path] = []
+@dataclass(slots=True)
+class Written:
+    """What an export wrote, for its manifest and the command's report."""
+
+    pages: list[dict[str, object]] = field(default_factory=list)
+    files: list[dict[str, object]] = field(default_factory=list)
+    paths: list[Path] = field(default_factory=list)
+
+
+def _dedupe(pages: list[ExportPage]) -> list[ExportPage]:
+    """Two pages with one name (one stem in two folders, two photos of one side) get -2, -3."""
+    from dataclasses import replace
+
     taken: set[str] = set()
-    for page in collect(db, verified_only=verified_only):
-        name = page.name
-        n = 2
-        while name in taken:  # two photos with one stem in different folders
+    result = []
+    for page in pages:
+        name, n = page.name, 2
+        while page.folder + "/" + name in taken:
             name = f"{page.name}-{n}"
             n += 1
-        taken.add(name)
-        path = out / f"{name}{renderer.suffix}"
-        write_atomically(path, renderer.render(page))
-        written.append(path)
-    log.info("exported %d page(s) as %s to %s", len(written), fmt, out)
-    return written
+        taken.add(page.folder + "/" + name)
+        result.append(page if name == page.name else replace(page, name=name))
+    return result
+
+
+def export_pages(db: Database, *, fmt: str, out: Path, verified_only: bool = True, cite: str | None = None,
+                 derived_path: Path | None = None, image_url: Callable[[Page], str] | None = None) -> list[Path]:
+    """Every selected page as a file, every file (delo) as one document in leaf order, and a manifest."""
+    from workbench.export.source import collect as collect_pages
+    from workbench.export.source import file_citations, files_of
+
+    renderer = get_format(fmt)
+    pages = _dedupe(collect_pages(db, verified_only=verified_only, cite=cite, derived_path=derived_path,
+                                  image_url=image_url))
+    written = Written()
+
+    def put(relative: str, payload: bytes) -> None:
+        path = out / relative
+        write_atomically(path, payload)
+        written.paths.append(path)
+
+    for page in pages:
+        payload = renderer.render_page(page)
+        if payload is None:
+            continue
+        relative = page.path + renderer.suffix
+        put(relative, payload)
+        written.pages.append({"path": relative, "page_id": page.page_id, "citation": page.citation,
+                              "photo": page.image_name, "status": page.status, "version": page.version,
+                              "sha256": hashlib.sha256(payload).hexdigest()})
+    for file in files_of(pages, file_citations(db)):
+        payload = renderer.render_file(file)
+        if payload is None:
+            continue
+        relative = file.name + renderer.suffix
+        put(relative, payload)
+        written.files.append({"path": relative, "citation": file.citation, "pages": [p.path for p in file.pages],
+                              "sha256": hashlib.sha256(payload).hexdigest()})
+    index = getattr(renderer, "index_name", None)
+    if index and pages:
+        payload = renderer.render_file(ExportFile(name=index, citation="", pages=pages))
+        if payload is not None:
+            put(index + renderer.suffix, payload)
+            written.files.append({"path": index + renderer.suffix, "citation": "",
+                                  "pages": [p.path for p in pages], "sha256": hashlib.sha256(payload).hexdigest()})
+    manifest = {"format": renderer.name, "status": "verified" if verified_only else "any", "cite": cite or "",
+                "pages": written.pages, "files": written.files}
+    put(MANIFEST, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    log.info("exported %d page(s) and %d file(s) as %s to %s", len(written.pages), len(written.files), fmt, out)
+    return written.paths
