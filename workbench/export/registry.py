@@ -24,9 +24,9 @@ class Format(Protocol):
 
 
 def _formats() -> list[Callable[[], Format]]:
-    from workbench.export import csvindex, jsondata, text
+    from workbench.export import alto, csvindex, hocr, jsondata, pagexml, text
 
-    return [text.PlainText, jsondata.Json, csvindex.CsvIndex]
+    return [text.PlainText, jsondata.Json, csvindex.CsvIndex, hocr.Hocr, alto.Alto, pagexml.PageXml]
 
 
 @cache
