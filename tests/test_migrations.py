@@ -7,9 +7,11 @@ from pathlib import Path
 from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
+from sqlalchemy.orm import Session
 
 from workbench.db.models import Base
 from workbench.db.session import Database, alembic_config, make_engine
+from workbench.search import search
 
 ROWS = [
     "INSERT INTO images (id, path, sha256, size_bytes, imported_at, state) VALUES "
@@ -39,6 +41,8 @@ def test_upgrading_a_populated_database_from_the_first_schema_keeps_every_row(tm
         kept = connection.execute(text("SELECT text, version FROM transcriptions")).one()
     assert counts == {"images": 1, "pages": 1, "ocr_runs": 1, "transcriptions": 1, "revisions": 2}
     assert tuple(kept) == ("исправленный текст", 2)
+    with Session(engine) as session:  # pages read before the index existed are found too
+        assert [h.page_id for h in search(session, "исправленного")] == [1]
     head = ScriptDirectory.from_config(config).get_current_head()
     with engine.connect() as connection:
         assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == head

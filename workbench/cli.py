@@ -211,6 +211,51 @@ def tags_import(obj: Context, source: Path) -> None:
     click.echo(f"tagged {count} page(s) from {source}")
 
 
+@cli.command("search")
+@click.argument("query")
+@click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("--archive")
+@click.option("--fond")
+@click.option("--opis")
+@click.option("--delo")
+@click.option("--status", type=click.Choice(["new", "ocr_done", "in_progress", "needs_review", "verified"]))
+@click.option("--exact", is_flag=True, help="No fuzzy matching of OCR errors.")
+@pass_context
+def search_command(obj: Context, query: str, as_json: bool, limit: int, archive: str | None, fond: str | None,
+                   opis: str | None, delo: str | None, status: str | None, exact: bool) -> None:
+    """Find pages by words or names, in Cyrillic or in transliteration ("quoted phrases" too)."""
+    import html
+    import json
+
+    from workbench.search import Filters, search
+
+    filters = Filters(archive=archive, fond=fond, opis=opis, delo=delo, status=status)
+    with obj.database().session() as session:
+        hits = search(session, query, filters=filters, limit=limit, fuzzy=not exact)
+    if as_json:
+        click.echo(json.dumps([{"page_id": h.page_id, "image": h.image_name, "citation": h.citation,
+                                "status": h.status, "verified": h.verified, "score": round(h.score, 4),
+                                "snippet": str(h.snippet)} for h in hits], ensure_ascii=False, indent=2))
+        return
+    for h in hits:
+        mark = "verified" if h.verified else h.status.replace("_", " ")
+        snippet = html.unescape(str(h.snippet).replace("<mark>", "[").replace("</mark>", "]"))
+        click.echo(f"{h.citation or h.image_name} (page {h.page_id}, {mark})\n    {snippet}")
+    click.echo(f"{len(hits)} page(s)")
+
+
+@cli.command()
+@pass_context
+def reindex(obj: Context) -> None:
+    """Rebuild the search index from every page's current text."""
+    from workbench.search import reindex as rebuild
+
+    with obj.database().session(write=True) as session:
+        count = rebuild(session)
+    click.echo(f"indexed {count} page(s)")
+
+
 def _first_admin(obj: Context) -> None:
     """With no users yet, make an admin with a random password, so a fresh `make run` can log in."""
     import os

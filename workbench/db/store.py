@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from workbench import search
 from workbench.db.models import (
     Delo,
     ImageState,
@@ -152,6 +153,7 @@ def _add_revision(session: Session, transcription: Transcription, *, text: str, 
     revision = Revision(version=transcription.version, text=text, status=status, source=source,
                         author=author, ocr_run_id=ocr_run_id)
     transcription.revisions.append(revision)
+    search.index_page(session, transcription.page_id, text)
     return revision
 
 
@@ -215,6 +217,7 @@ def save_text(session: Session, page_id: int, *, text: str, base_version: int, a
     session.execute(insert(Revision).values(transcription_id=transcription_id, version=version, text=text,
                                             status=new_status, source=RevisionSource.PERSON, author=author,
                                             created_at=utcnow()))
+    search.index_page(session, page_id, text)
     return Saved(page_id=page_id, version=version, status=new_status)
 
 

@@ -35,7 +35,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, settings: Settings 
     _register_timing(app)  # first, so the login check is timed too
     csrf.init_app(app)
 
-    from workbench.web import auth, delos, editor, files, pages
+    from workbench.web import auth, delos, editor, files, pages, search
 
     auth.init_app(app)
     app.register_blueprint(auth.bp)
@@ -43,6 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, settings: Settings 
     app.register_blueprint(editor.bp)
     app.register_blueprint(files.bp)
     app.register_blueprint(delos.bp)
+    app.register_blueprint(search.bp)
     _register_errors(app)
     return app
 

@@ -11,6 +11,7 @@ from workbench.archive.citation import format_citation, parse_citation
 from workbench.db import store, tags
 from workbench.db.models import Status
 from workbench.errors import BadInput, StaleVersion
+from workbench.search import hit_spans
 from workbench.textdiff import as_json, diff_words
 from workbench.web import database
 from workbench.web.auth import me, require_role_to_verify
@@ -55,6 +56,7 @@ def _save(page_id: int, *, text: str, base_version: int, action: Any) -> store.S
 
 
 def _editor_page(page_id: int, *, conflict: dict[str, Any] | None = None) -> str:
+    query = request.args.get("q", "").strip()
     with database().session() as session:
         page = store.get_page(session, page_id)
         run = store.latest_run(session, page_id, with_layout=False)
@@ -65,9 +67,10 @@ def _editor_page(page_id: int, *, conflict: dict[str, Any] | None = None) -> str
         citation = tags.format_page_citation(page)
         proposal = "" if citation else format_citation(proposed) if (
             proposed := tags.proposed_citation(session, page)) else ""
+        hits = hit_spans(page.transcription.text, query) if query else []
         return render_template("editor/edit.html", page=page, run=run, previous=previous, following=following,
                                conflict=conflict, can_verify=me().role.can_verify, citation=citation,
-                               proposal=proposal)
+                               proposal=proposal, hits=hits)
 
 
 @bp.get("/pages/<int:page_id>")

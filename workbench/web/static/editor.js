@@ -210,20 +210,36 @@
     return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   }
 
-  // low-confidence words marked in the text: a mirror of the textarea behind it
+  // search hits from the results page: places in the text as it was loaded, dropped at the first edit
+  let hits = JSON.parse(editor.dataset.hits || "[]");
+
+  // low-confidence words and search hits marked in the text: a mirror of the textarea behind it
   function markText() {
     align();
     const limit = Number(threshold.value), text = textArea.value;
-    let html = "", at = 0;
+    const marks = hits.map(([start, end]) => ({ start, end, cls: "hit" }));
     tokens.forEach((token, i) => {
       const w = tokenToWord[i];
-      if (w >= 0 && words[w].confidence < limit) {
-        html += escapeHtml(text.slice(at, token.start)) + "<mark>" + escapeHtml(token.text) + "</mark>";
-        at = token.end;
-      }
+      const inHit = hits.some(([s, e]) => token.start < e && token.end > s);
+      if (w >= 0 && words[w].confidence < limit && !inHit) marks.push({ start: token.start, end: token.end, cls: "" });
+    });
+    marks.sort((a, b) => a.start - b.start);
+    let html = "", at = 0;
+    marks.forEach((m) => {
+      if (m.start < at) return;
+      html += escapeHtml(text.slice(at, m.start)) + `<mark class="${m.cls}">` + escapeHtml(text.slice(m.start, m.end)) + "</mark>";
+      at = m.end;
     });
     backdrop.innerHTML = html + escapeHtml(text.slice(at)) + "\n";
     backdrop.scrollTop = textArea.scrollTop;
+    overlay.querySelectorAll(".hit").forEach((s) => s.classList.remove("hit"));
+    tokens.forEach((token, i) => {
+      const w = tokenToWord[i];
+      if (w >= 0 && hits.some(([s, e]) => token.start < e && token.end > s)) {
+        const shape = overlay.querySelector(`[data-index="${w}"]`);
+        if (shape) shape.classList.add("hit");
+      }
+    });
   }
 
   function highlight(wordIndex, lineIndex) {
@@ -431,7 +447,7 @@
     clearTimeout(timer);
     if (!conflict) timer = setTimeout(() => save(), AUTOSAVE_MS);
   }
-  textArea.addEventListener("input", () => { markText(); changed(); });
+  textArea.addEventListener("input", () => { hits = []; markText(); changed(); });
 
   async function save(action) {
     if (inFlight || (conflict && !action)) return;

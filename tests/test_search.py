@@ -1,0 +1,143 @@
+"""Search: every kind of match, on SQLite FTS5 and on PostgreSQL, and the index kept current."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import csrf_token, invoke
+from tests.test_tagging import stored_photos
+from workbench.archive.citation import parse_citation
+from workbench.db.models import Page, SourceImage, Status
+from workbench.db.store import save_text
+from workbench.db.tags import set_citation
+from workbench.errors import BadInput
+from workbench.search import Filters, hit_spans, reindex, search
+
+TEXTS = {
+    "protocol": "Протокол № 14. Слушали: доклад т. Шляпникова о работе Южбюро. Постановили: принять к сведению.",
+    "memo": "Докладная записка. Тов. Лутовинову поручено снестись с ЦК. Подписал Шляпников.",
+    "old": "Всѣмъ губернскимъ отдѣламъ: Ѳедоръ Ивановичъ прибылъ въ мѣстечко 3 марта.",
+    "ukrainian": "Протокол засідання. Слухали: доповідь т. Шляпнікова про роботу Південбюро.",
+    "noisy": "Слушали: сообщение т. Шляпннкова и т. Лутовинава о положении на Юге.",
+    "english": "Note by the translator: Shliapnikov's letter, see also Iuzhbiuro minutes.",
+    "elka": "Ёлка в клубе 31 декабря. Организовать сбор средств.",
+}
+
+
+@pytest.fixture
+def pages(any_db, tmp_path: Path) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    stored_photos(any_db, tmp_path / "p", len(TEXTS))
+    ids: dict[str, int] = {}
+    with any_db.session() as session:
+        rows = list(session.scalars(select(Page).join(Page.image).order_by(SourceImage.captured_at)))
+        for (name, text), page in zip(TEXTS.items(), rows, strict=True):
+            save_text(session, page.id, text=text, base_version=1, author="olena")
+            ids[name] = page.id
+    return ids
+
+
+def found(db, query: str, **filters: str) -> list[int]:  # type: ignore[no-untyped-def]
+    with db.session() as session:
+        return [hit.page_id for hit in search(session, query, filters=Filters(**filters))]
+
+
+def test_case_and_inflection(any_db, pages) -> None:  # type: ignore[no-untyped-def]
+    shl = {pages["protocol"], pages["memo"], pages["ukrainian"], pages["english"]}
+    assert set(found(any_db, "шляпников")) >= shl
+    assert set(found(any_db, "ШЛЯПНИКОВУ")) >= shl  # another case of the same name finds the others
+    assert set(found(any_db, "Лутовинов")) >= {pages["memo"]}
+
+
+def test_yo_old_orthography_and_ukrainian_forms(any_db, pages) -> None:  # type: ignore[no-untyped-def]
+    assert found(any_db, "елка") == [pages["elka"]]
+    assert found(any_db, "Федор") == [pages["old"]] and found(any_db, "местечко") == [pages["old"]]
+    assert found(any_db, "всем отделам") == [pages["old"]]
+    assert pages["ukrainian"] in found(any_db, "Шляпников")
+    assert found(any_db, "засидання") == [pages["ukrainian"]]
+
+
+def test_fuzzy_matching_survives_ocr_errors(any_db, pages) -> None:  # type: ignore[no-untyped-def]
+    assert pages["noisy"] in found(any_db, "Шляпникова")  # Шляпннкова: one letter wrong
+    assert pages["noisy"] in found(any_db, "Лутовинова")  # Лутовинава
+    with any_db.session() as session:
+        assert pages["noisy"] not in [h.page_id for h in search(session, "Шляпникова", fuzzy=False)]
+
+
+def test_latin_queries_and_cyrillic_queries_meet(any_db, pages) -> None:  # type: ignore[no-untyped-def]
+    assert set(found(any_db, "Shliapnikov")) >= {pages["protocol"], pages["memo"], pages["ukrainian"]}
+    assert set(found(any_db, "Shlyapnikov")) >= {pages["protocol"], pages["memo"]}
+    assert pages["memo"] in found(any_db, "Lutovinov")
+    assert set(found(any_db, "Iuzhburo")) == {pages["protocol"], pages["english"]}  # as typed, one letter off
+    assert pages["english"] in found(any_db, "Шляпников")  # Cyrillic finds transliterated text
+
+
+def test_phrases_keep_their_order(any_db, pages) -> None:  # type: ignore[no-untyped-def]
+    assert found(any_db, '"работе Южбюро"') == [pages["protocol"]]
+    assert found(any_db, '"Южбюро работе"') == []
+    assert found(any_db, '"Шляпникова о работе" Постановили') == [pages["protocol"]]
+
+
+def test_filters_and_results(any_db, pages) -> None:  # type: ignore[no-untyped-def]
+    with any_db.session() as session:
+        set_citation(session, session.get(Page, pages["memo"]), parse_citation("TsDAHO f. 1, op. 1, d. 42, l. 3")[0])
+        save_text(session, pages["memo"], text=TEXTS["memo"], base_version=2, author="roman", status=Status.VERIFIED)
+    assert found(any_db, "Шляпников", archive="TsDAHO") == [pages["memo"]]
+    assert found(any_db, "Шляпников", fond="1", opis="1", delo="42") == [pages["memo"]]
+    assert found(any_db, "Шляпников", delo="43") == []
+    assert found(any_db, "Шляпников", status="verified") == [pages["memo"]]
+    with any_db.session() as session:
+        hit = next(h for h in search(session, "Шляпников") if h.page_id == pages["memo"])
+        assert hit.verified and hit.citation == "TsDAHO f. 1, op. 1, d. 42, l. 3"
+        assert "<mark>Шляпников</mark>" in hit.snippet
+        other = next(h for h in search(session, "Шляпников") if h.page_id == pages["protocol"])
+        assert not other.verified and "<mark>Шляпникова</mark>" in other.snippet
+
+
+def test_the_index_follows_every_save(any_db, pages) -> None:  # type: ignore[no-untyped-def]
+    assert found(any_db, "Рябов") == []
+    with any_db.session() as session:
+        save_text(session, pages["elka"], text="Приказ: инженера Рябова уволить в отпуск.", base_version=2,
+                  author="olena")
+    assert found(any_db, "Рябова") == [pages["elka"]] and found(any_db, "Ёлка") == []
+    with any_db.session() as session:
+        assert reindex(session) == len(TEXTS)
+    assert found(any_db, "Рябов") == [pages["elka"]]
+
+
+def test_markup_in_text_is_escaped_in_snippets(any_db, pages) -> None:  # type: ignore[no-untyped-def]
+    with any_db.session() as session:
+        save_text(session, pages["elka"], text="<script>alert(1)</script> Рябов", base_version=2, author=None)
+        hit = search(session, "Рябов")[0]
+    assert "<script>" not in hit.snippet and "&lt;script&gt;" in hit.snippet
+
+
+def test_an_empty_query_is_a_clear_error(db) -> None:  # type: ignore[no-untyped-def]
+    with db.session() as session, pytest.raises(BadInput, match="nothing to search for"):
+        search(session, '  "" ,, ')
+
+
+def test_hits_are_marked_in_one_text() -> None:
+    text = "Слушали: доклад т. Шляпннкова. Шляпников согласен."
+    assert [text[s:e] for s, e in hit_spans(text, "Shliapnikov")] == ["Шляпннкова", "Шляпников"]
+
+
+@pytest.mark.ocr
+def test_the_index_follows_ocr_and_the_cli_and_web_find_pages(runner, settings, client, photos: Path) -> None:  # type: ignore[no-untyped-def]
+    assert invoke(runner, settings, "ocr", str(photos), "-j", "1").exit_code == 0
+    result = invoke(runner, settings, "search", "Shliapnikov", "--json")
+    assert result.exit_code == 0, result.output
+    import json
+
+    hits = json.loads(result.output)
+    assert len(hits) == 1 and hits[0]["image"] == "IMG_0001.png" and hits[0]["verified"] is False
+    plain = invoke(runner, settings, "search", "Лутовинов", "--limit", "5")
+    assert "IMG_0002.PNG" in plain.output
+    html = client.get("/search?q=Shliapnikov").get_data(as_text=True)
+    assert "<mark>Шляпникова</mark>" in html and f"/pages/{hits[0]['page_id']}?q=Shliapnikov" in html
+    editor = client.get(f"/pages/{hits[0]['page_id']}?q=Shliapnikov").get_data(as_text=True)
+    assert "data-hits=" in editor
+    assert client.get("/search?q=").status_code == 200
+    assert csrf_token(client)
