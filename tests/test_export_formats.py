@@ -41,7 +41,7 @@ def test_the_layout_keeps_word_boxes_where_the_words_still_match() -> None:
     assert layout is not None
     assert [line.text for line in layout.lines()] == [ln for block in text_blocks(CORRECTED) for ln in block]
     first, second, third = layout.lines()
-    assert first.words[0].bbox == BBox(60, 80, 60 + 8 * 24, 120)  # the OCR word box, kept
+    assert first.words[0].bbox == BBox(60, 80, 60 + 8 * 18, 110)  # the OCR word box, kept
     assert second.words[3].text == "[[?Шляпникова]]" and second.words[3].confidence == 100.0
     # the third line has a word more than the OCR read: its words share the line box
     assert len(third.words) == 5 and third.words[0].bbox.x0 == third.bbox.x0

@@ -31,7 +31,7 @@ CORRECTED = ("Протокол заседания бюро\nСлушали: до
 SECOND = "Секретарь Лутовинов\n«Южбюро» № 5 & <копия>"
 
 
-def ocr_layout(lines: list[list[str]], *, x: int = 60, y: int = 80, size: int = 40) -> Layout:
+def ocr_layout(lines: list[list[str]], *, x: int = 60, y: int = 80, size: int = 30) -> Layout:
     """Boxes as Tesseract would give them for these words drawn at ``size`` pixels."""
     blocks = []
     for n, words in enumerate(lines):
@@ -49,7 +49,7 @@ def ocr_layout(lines: list[list[str]], *, x: int = 60, y: int = 80, size: int = 
 def draw_page(path: Path, layout: Layout) -> Path:
     image = Image.new("L", (layout.width, layout.height), 255)
     draw = ImageDraw.Draw(image)
-    font = ImageFont.truetype(str(FONT), 32)
+    font = ImageFont.truetype(str(FONT), 24)
     for word in layout.words():
         draw.text((word.bbox.x0, word.bbox.y0), word.text, font=font, fill=0)
     path.parent.mkdir(parents=True, exist_ok=True)

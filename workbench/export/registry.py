@@ -24,9 +24,9 @@ class Format(Protocol):
 
 
 def _formats() -> list[Callable[[], Format]]:
-    from workbench.export import alto, csvindex, hocr, jsondata, pagexml, text
+    from workbench.export import alto, csvindex, hocr, jsondata, pagexml, tei, text
 
-    return [text.PlainText, jsondata.Json, csvindex.CsvIndex, hocr.Hocr, alto.Alto, pagexml.PageXml]
+    return [text.PlainText, jsondata.Json, csvindex.CsvIndex, hocr.Hocr, alto.Alto, pagexml.PageXml, tei.Tei]
 
 
 @cache
