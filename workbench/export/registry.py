@@ -24,9 +24,10 @@ class Format(Protocol):
 
 
 def _formats() -> list[Callable[[], Format]]:
-    from workbench.export import alto, csvindex, hocr, jsondata, pagexml, tei, text
+    from workbench.export import alto, csvindex, hocr, jsondata, pagexml, pdf, tei, text
 
-    return [text.PlainText, jsondata.Json, csvindex.CsvIndex, hocr.Hocr, alto.Alto, pagexml.PageXml, tei.Tei]
+    return [text.PlainText, jsondata.Json, csvindex.CsvIndex, hocr.Hocr, alto.Alto, pagexml.PageXml, tei.Tei,
+            pdf.Pdf]
 
 
 @cache
