@@ -68,8 +68,28 @@ def test_golden_files(name: str) -> None:
         check_golden(f"file{fmt.suffix}", whole)
 
 
+ALL = ["txt", "json", "csv", "docx", "hocr", "alto", "page", "tei", "pdf", "iiif"]
+
+
 def test_every_format_is_registered() -> None:
-    assert list(formats()) [:3] == ["txt", "json", "csv"]
+    assert list(formats()) == ALL
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_cli_exports_every_format(runner, settings, db, tmp_path: Path, name: str) -> None:  # type: ignore[no-untyped-def]
+    store_sample(db, settings.derived_path, tmp_path / "photos")
+    out = tmp_path / "out"
+    result = invoke(runner, settings, "export", "--format", name, "--out", str(out), "--status", "any")
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "export-manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["pages"] + manifest["files"]:
+        assert (out / entry["path"]).stat().st_size > 0
+    suffix = get_format(name).suffix
+    if name != "csv":
+        assert {e["path"] for e in manifest["pages"]} == {f"TsDAHO_f1_op1_d42/l0061{suffix}",
+                                                          f"TsDAHO_f1_op1_d42/l0061v{suffix}", f"IMG_0414{suffix}"}
+    if name != "page":
+        assert f"TsDAHO_f1_op1_d42{suffix}" in {e["path"] for e in manifest["files"]}
 
 
 def test_cli_exports_files_in_leaf_order_with_a_manifest(runner, settings, db, tmp_path: Path) -> None:

@@ -24,10 +24,10 @@ class Format(Protocol):
 
 
 def _formats() -> list[Callable[[], Format]]:
-    from workbench.export import alto, csvindex, hocr, jsondata, pagexml, pdf, tei, text
+    from workbench.export import alto, csvindex, docx, hocr, iiif, jsondata, pagexml, pdf, tei, text
 
-    return [text.PlainText, jsondata.Json, csvindex.CsvIndex, hocr.Hocr, alto.Alto, pagexml.PageXml, tei.Tei,
-            pdf.Pdf]
+    return [text.PlainText, jsondata.Json, csvindex.CsvIndex, docx.Docx, hocr.Hocr, alto.Alto, pagexml.PageXml,
+            tei.Tei, pdf.Pdf, iiif.Iiif]
 
 
 @cache
