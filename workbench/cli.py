@@ -100,6 +100,24 @@ def export(obj: Context, fmt: str, out: Path, status: str, cite: str | None, bas
     click.echo(f"wrote {len(written) - 1} file(s) to {out}, listed in {out / MANIFEST}")
 
 
+@cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--page", "page_id", type=int, default=None, help="The page to put the layer on (default: matched "
+              "by the image file name the document gives, or the document's own name).")
+@pass_context
+def import_(obj: Context, files: tuple[Path, ...], page_id: int | None) -> None:
+    """Import ALTO, PAGE or hOCR from other tools as a transcription layer with boxes; all files or none."""
+    from workbench.export.importer import import_file
+
+    if page_id is not None and len(files) > 1:
+        raise BadInput("--page names one page: give one file with it")
+    with obj.database().session(write=True) as session:
+        results = [r for path in files for r in import_file(session, path, page_id=page_id)]
+    for r in results:
+        kept = "" if r.text_replaced else " (a person's text kept; the layer is stored beside it)"
+        click.echo(f"{r.source}: {r.kind} layer with {r.lines} line(s) on page {r.page_id}{kept}")
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
