@@ -36,6 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, settings: Settings 
     csrf.init_app(app)
 
     from workbench.web import auth, delos, editor, files, pages, search
+    from workbench.web import downloads
 
     auth.init_app(app)
     app.register_blueprint(auth.bp)
@@ -44,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, settings: Settings 
     app.register_blueprint(files.bp)
     app.register_blueprint(delos.bp)
     app.register_blueprint(search.bp)
+    app.register_blueprint(downloads.bp)
     _register_errors(app)
     return app
 
