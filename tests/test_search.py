@@ -141,3 +141,13 @@ def test_the_index_follows_ocr_and_the_cli_and_web_find_pages(runner, settings, 
     assert "data-hits=" in editor
     assert client.get("/search?q=").status_code == 200
     assert csrf_token(client)
+
+
+def test_filters_apply_before_ranking_is_capped(any_db, pages, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import workbench.search as search_module
+
+    monkeypatch.setattr(search_module, "RANKED", 2)  # as if a word matched more pages than are ranked
+    with any_db.session() as session:
+        set_citation(session, session.get(Page, pages["english"]), parse_citation("f. 7, op. 1, d. 1, l. 1")[0])
+    assert len(found(any_db, "Шляпников")) == 2
+    assert found(any_db, "Шляпников", fond="7") == [pages["english"]]

@@ -17,16 +17,20 @@ from typing import Protocol
 from markupsafe import Markup
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
+from sqlalchemy import select
 from sqlalchemy import text as sql
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from workbench.errors import BadInput
-from workbench.search.keys import Token, document_keys, key, stem, tokens
+from workbench.search.keys import MIN_STEM, Token, document_keys, key, stem, tokens
 
 log = logging.getLogger(__name__)
 
 VOCABULARY_SECONDS = 30.0  # how stale the in-memory vocabulary for fuzzy matching may get
-FUZZY_CANDIDATES = 40
+FUZZY_CANDIDATES = 12  # the nearest spellings in the vocabulary, per query word
+# A word as common as "постановили" matches most pages; ranking every match would cost more than the
+# answer is worth, so pages are ranked among the first RANKED matches (in page order, filters applied).
+RANKED = 1000
 SNIPPET_CHARS = 80
 
 
@@ -46,8 +50,14 @@ class Term:
     def phrase(self) -> bool:
         return len(self.stems) > 1
 
+    def prefix(self, n: int) -> bool:
+        """Short words match only as they are: 'и' must not stand for every word starting with i."""
+        return len(self.stems[n]) >= MIN_STEM
+
     def matches(self, n: int, token_key: str) -> bool:
-        return token_key.startswith(self.stems[n]) or token_key in self.fuzzy[n]
+        if token_key in self.fuzzy[n]:
+            return True
+        return token_key.startswith(self.stems[n]) if self.prefix(n) else token_key == self.stems[n]
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,24 +127,25 @@ class SqliteBackend:
 
     @staticmethod
     def _match(terms: list[Term]) -> str:
-        def word(n: int, term: Term) -> str:
-            options = [f'"{term.stems[n]}"*'] + [f'"{k}"' for k in sorted(term.fuzzy[n])]
-            return options[0] if len(options) == 1 else "(" + " OR ".join(options) + ")"
+        def token(n: int, term: Term) -> str:
+            return f'"{term.stems[n]}"' + ("*" if term.prefix(n) else "")
 
         parts = []
         for term in terms:
-            if term.phrase:  # '+' joins prefix words into one phrase: in this order, nothing between
-                parts.append(" + ".join(f'"{s}"*' for s in term.stems))
+            if term.phrase:  # '+' joins words into one phrase: in this order, nothing between
+                parts.append(" + ".join(token(n, term) for n in range(len(term.stems))))
             else:
-                parts.append(word(0, term))
+                options = [token(0, term)] + [f'"{k}"' for k in sorted(term.fuzzy[0])]
+                parts.append(options[0] if len(options) == 1 else "(" + " OR ".join(options) + ")")
         return " AND ".join(parts)
 
     def find(self, session: Session, terms: list[Term], filters: Filters, limit: int) -> list[tuple[int, float]]:
         where, params = _filter_clause(filters)
         rows = session.execute(sql(
-            f"SELECT p.id, -bm25(search_index) FROM search_index {_JOINS.format(id='search_index.rowid')} "
-            f"WHERE search_index MATCH :match{where} ORDER BY bm25(search_index) LIMIT :limit"),
-            {"match": self._match(terms), "limit": limit, **params})
+            f"SELECT id, score FROM (SELECT p.id AS id, -bm25(search_index) AS score FROM search_index "
+            f"{_JOINS.format(id='search_index.rowid')} WHERE search_index MATCH :match{where} LIMIT :ranked) "
+            f"ORDER BY score DESC LIMIT :limit"),
+            {"match": self._match(terms), "limit": limit, "ranked": RANKED, **params})
         return [(int(r[0]), float(r[1])) for r in rows]
 
 
@@ -156,21 +167,25 @@ class PostgresBackend:
 
     @staticmethod
     def _tsquery(terms: list[Term]) -> str:
+        def token(n: int, term: Term) -> str:
+            return term.stems[n] + (":*" if term.prefix(n) else "")
+
         parts = []
         for term in terms:
             if term.phrase:
-                parts.append("(" + " <-> ".join(f"{s}:*" for s in term.stems) + ")")
+                parts.append("(" + " <-> ".join(token(n, term) for n in range(len(term.stems))) + ")")
             else:
-                parts.append("(" + " | ".join([f"{term.stems[0]}:*", *sorted(term.fuzzy[0])]) + ")")
+                parts.append("(" + " | ".join([token(0, term), *sorted(term.fuzzy[0])]) + ")")
         return " & ".join(parts)
 
     def find(self, session: Session, terms: list[Term], filters: Filters, limit: int) -> list[tuple[int, float]]:
         where, params = _filter_clause(filters)
         rows = session.execute(sql(
-            f"SELECT p.id, ts_rank(search_index.document, q) AS score "
+            f"SELECT id, score FROM (SELECT p.id AS id, ts_rank(search_index.document, q) AS score "
             f"FROM search_index {_JOINS.format(id='search_index.page_id')}, "
-            f"to_tsquery('simple', :query) AS q WHERE search_index.document @@ q{where} "
-            f"ORDER BY score DESC, p.id LIMIT :limit"), {"query": self._tsquery(terms), "limit": limit, **params})
+            f"to_tsquery('simple', :query) AS q WHERE search_index.document @@ q{where} LIMIT :ranked) AS m "
+            f"ORDER BY score DESC, id LIMIT :limit"),
+            {"query": self._tsquery(terms), "limit": limit, "ranked": RANKED, **params})
         return [(int(r[0]), float(r[1])) for r in rows]
 
 
@@ -268,9 +283,12 @@ def search(session: Session, query: str, *, filters: Filters | None = None, limi
     if fuzzy:
         _expand(session, terms)
     found = backend(session).find(session, terms, filters or Filters(), limit * 3)
+    loaded = {p.id: p for p in session.scalars(
+        select(Page).where(Page.id.in_([page_id for page_id, _ in found]))
+        .options(joinedload(Page.image), joinedload(Page.transcription), joinedload(Page.delo_row)))}
     hits: list[Hit] = []
     for page_id, score in found:
-        page = session.get(Page, page_id)
+        page = loaded.get(page_id)
         if page is None:
             continue
         text = page.transcription.text

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _CYRILLIC = {
     "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "ё": "e", "є": "ie", "ж": "zh",
@@ -49,6 +50,7 @@ def _plain_latin(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=262_144)
 def key(word: str) -> str:
     """One word's key: lower case, transliterated, merged; '' for a word with no letters or digits."""
     word = _APOSTROPHES.sub("", unicodedata.normalize("NFC", word).lower())
