@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from workbench.export.model import ExportFile, ExportPage
-from workbench.export.templates import render
+from workbench.export.templating import render
 
 
 class Alto:

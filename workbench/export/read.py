@@ -243,8 +243,8 @@ def read_hocr(payload: bytes, source: str = "the file") -> list[ImportedPage]:
                     conf = re.search(r"x_wconf\s+(\d+(?:\.\d+)?)", _title(word))
                     if text and word_box is not None:
                         words.append(Word(text, word_box, float(conf.group(1)) if conf else DEFAULT_CONFIDENCE))
-                text = None if words else " ".join("".join(line.itertext()).split())
-                made = _make_line(text, words, _hocr_box(line))
+                line_text = None if words else " ".join("".join(line.itertext()).split())
+                made = _make_line(line_text, words, _hocr_box(line))
                 if made is not None:
                     lines.append(made)
             if (made_block := _block(lines, _hocr_box(area) if area is not page else None)) is not None:

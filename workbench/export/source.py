@@ -81,7 +81,7 @@ def matches(citation: Citation | None, prefix: str) -> bool:
         return wanted.first <= citation.first <= (wanted.last or wanted.first)
     text = prefix.strip().rstrip(",")
     for style in ("en", "ru", "uk"):
-        full = format_citation(citation, style)  # type: ignore[arg-type]
+        full = format_citation(citation, style)
         if full.casefold().startswith(text.casefold()) and (len(full) == len(text) or
                                                              re.match(r"[,\s]", full[len(text)])):
             return True

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from workbench.export.marks import Segment, segments
 from workbench.export.model import ExportFile, ExportPage
-from workbench.export.templates import render
+from workbench.export.templating import render
 from workbench.page import BBox
 
 

@@ -35,8 +35,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, settings: Settings 
     _register_timing(app)  # first, so the login check is timed too
     csrf.init_app(app)
 
-    from workbench.web import auth, delos, editor, files, pages, search
-    from workbench.web import downloads
+    from workbench.web import auth, delos, downloads, editor, files, pages, search
 
     auth.init_app(app)
     app.register_blueprint(auth.bp)
