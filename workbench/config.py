@@ -28,6 +28,9 @@ class Settings:
     ocr_timeout: float = 180.0  # seconds per page
     web_image_size: int = 2000  # long side of the image the browser gets
     secret_key: str = ""  # empty: generated once into the instance folder
+    secure_cookies: int = 0  # 1 behind HTTPS: the session cookie is then sent over HTTPS only
+    login_attempts: int = 5  # failed logins per name and address within login_window before a wait
+    login_window: float = 900.0  # seconds
 
     @property
     def resolved_database_url(self) -> str:

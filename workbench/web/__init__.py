@@ -26,6 +26,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, settings: Settings 
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
         WTF_CSRF_TIME_LIMIT=None,
         WORKBENCH_SETTINGS=settings,
     )
@@ -33,6 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, settings: Settings 
         app.config.from_mapping(test_config)
     app.extensions["workbench.db"] = Database(settings.resolved_database_url)
     _register_timing(app)  # first, so the login check is timed too
+    _register_security_headers(app)
     csrf.init_app(app)
 
     from workbench.web import auth, delos, downloads, editor, files, pages, search
@@ -47,6 +49,23 @@ def create_app(test_config: dict[str, Any] | None = None, *, settings: Settings 
     app.register_blueprint(downloads.bp)
     _register_errors(app)
     return app
+
+
+# Scripts and styles come only from the app's own static files: no inline script can run, whatever text
+# a transcription holds.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+                           "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+                           "frame-ancestors 'none'")
+
+
+def _register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
 
 
 def _register_timing(app: Flask) -> None:
