@@ -274,6 +274,31 @@ def reindex(obj: Context) -> None:
     click.echo(f"indexed {count} page(s)")
 
 
+@cli.command("backup")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@pass_context
+def backup_command(obj: Context, out: Path) -> None:
+    """A consistent copy of the database, safe while the editor and batches run."""
+    from workbench.db.backup import backup
+
+    backup(obj.settings.resolved_database_url, out)
+    click.echo(f"backed up to {out}")
+
+
+@cli.command("restore")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the current database.")
+@pass_context
+def restore_command(obj: Context, source: Path, yes: bool) -> None:
+    """Bring a backup back; the database it replaces is kept in the instance folder first."""
+    from workbench.db.backup import restore
+
+    if not yes:
+        click.confirm(f"Replace the current database with {source}?", abort=True)
+    kept = restore(obj.settings.resolved_database_url, source, keep_dir=obj.settings.instance_path)
+    click.echo(f"restored {source}" + (f"; the replaced database is kept as {kept}" if kept else ""))
+
+
 def _first_admin(obj: Context) -> None:
     """With no users yet, make an admin with a random password, so a fresh `make run` can log in."""
     import os
