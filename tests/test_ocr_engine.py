@@ -12,7 +12,6 @@ from PIL import Image
 from tests.conftest import TEXTS, draw_page
 from workbench.errors import MissingDependency
 from workbench.metrics import cer
-from workbench.ocr import tesseract
 from workbench.ocr.tesseract import TesseractEngine
 
 pytestmark = pytest.mark.ocr
@@ -37,9 +36,5 @@ def test_a_blank_page_is_an_empty_result_not_an_error() -> None:
 
 def test_a_missing_binary_is_an_actionable_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
-    tesseract._probe.cache_clear()
-    try:
-        with pytest.raises(MissingDependency, match="apt-get install tesseract-ocr"):
-            TesseractEngine().check_languages("rus")
-    finally:
-        tesseract._probe.cache_clear()
+    with pytest.raises(MissingDependency, match="apt-get install tesseract-ocr"):
+        TesseractEngine().check_languages("rus")

@@ -53,6 +53,7 @@ class BatchOptions:
     preprocess: bool = True
     timeout: float = 180.0
     derived_path: Path = Path("instance/derived")
+    tesseract: str | None = None  # the program to run; None: `tesseract` on the PATH
 
     @property
     def workers(self) -> int:
@@ -148,7 +149,7 @@ def read_photo(path: Path, sha256: str, options: BatchOptions) -> PhotoResult:
         result.height, result.width = photo.pixels.shape[:2]
         result.exif_orientation, result.captured_at = photo.exif_orientation, photo.captured_at
         result.phash = difference_hash(photo.pixels)
-        engine = TesseractEngine()
+        engine = TesseractEngine(command=options.tesseract)
         started = time.perf_counter()
         prepared = prepare(photo, PipelineOptions(enabled=options.preprocess))
         seconds_preprocess = (time.perf_counter() - started) / max(len(prepared), 1)
@@ -237,7 +238,7 @@ class Progress:
 def run_batch(db: Database, paths: Iterable[Path], options: BatchOptions,
               *, on_result: Callable[[PhotoResult], None] | None = None, bar: bool | None = None) -> BatchSummary:
     started = time.perf_counter()
-    engine = TesseractEngine()
+    engine = TesseractEngine(command=options.tesseract)
     info = engine.check_languages(options.languages)
     summary = BatchSummary()
     todo: list[tuple[Path, str]] = []

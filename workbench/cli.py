@@ -71,6 +71,7 @@ def ocr(obj: Context, paths: tuple[Path, ...], jobs: int | None, languages: str 
     options = BatchOptions(languages=languages or settings.languages,
                            jobs=settings.jobs if jobs is None else jobs, force=force,
                            preprocess=not no_preprocess, timeout=settings.ocr_timeout,
+                           tesseract=settings.tesseract or None,
                            derived_path=settings.derived_path.resolve())
     summary = run_batch(obj.database(), paths, options)
     for line in summary.lines():

@@ -26,6 +26,7 @@ class Settings:
     languages: str = "rus"
     jobs: int = 0  # 0: one process per core
     ocr_timeout: float = 180.0  # seconds per page
+    tesseract: str = ""  # the Tesseract program; empty: `tesseract` on the PATH
     web_image_size: int = 2000  # long side of the image the browser gets
     secret_key: str = ""  # empty: generated once into the instance folder
     secure_cookies: int = 0  # 1 behind HTTPS: the session cookie is then sent over HTTPS only

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import signal
 from functools import cache
 
 import numpy as np
@@ -30,8 +31,8 @@ def split_languages(languages: str) -> list[str]:
 
 
 @cache
-def _probe() -> EngineInfo:
-    if shutil.which(pytesseract.pytesseract.tesseract_cmd) is None:
+def _probe(command: str) -> EngineInfo:
+    if shutil.which(command) is None:
         raise MissingDependency(
             "Tesseract is not installed: run `make run` or `apt-get install tesseract-ocr tesseract-ocr-rus`")
     try:
@@ -48,9 +49,11 @@ def _probe() -> EngineInfo:
 class TesseractEngine:
     """One Tesseract thread per call: pages run in parallel as processes, not as threads."""
 
-    def __init__(self, *, psm: int = 3, oem: int = 1) -> None:
+    def __init__(self, *, psm: int = 3, oem: int = 1, command: str | None = None) -> None:
         self.psm = psm
         self.oem = oem
+        if command:  # pytesseract keeps the program in a module global: one per process
+            pytesseract.pytesseract.tesseract_cmd = command
         os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
     @property
@@ -58,7 +61,7 @@ class TesseractEngine:
         return {"psm": self.psm, "oem": self.oem}
 
     def info(self) -> EngineInfo:
-        return _probe()
+        return _probe(pytesseract.pytesseract.tesseract_cmd)
 
     def check_languages(self, languages: str) -> EngineInfo:
         """Fail with an actionable message when language data is missing."""
@@ -80,15 +83,26 @@ class TesseractEngine:
             data = pytesseract.image_to_data(
                 Image.fromarray(image), lang=languages, config=f"--psm {self.psm} --oem {self.oem}",
                 output_type=pytesseract.Output.DICT, timeout=timeout)
+        except pytesseract.TesseractError as exc:  # before RuntimeError, its base class
+            raise OcrError(_failure(exc.status, str(exc.message))) from exc
         except RuntimeError as exc:  # pytesseract raises a bare RuntimeError on its timeout
             if "timeout" in str(exc).lower():
                 raise OcrTimeout(f"Tesseract took longer than {timeout:g} s") from exc
             raise OcrError(f"Tesseract failed: {exc}") from exc
-        except pytesseract.TesseractError as exc:
-            raise OcrError(f"Tesseract failed (status {exc.status}): {exc.message.strip()}") from exc
         except OSError as exc:
             raise OcrError(f"Tesseract could not run: {exc}") from exc
         return Page(width=width, height=height, blocks=_layout(data))
+
+
+def _failure(status: int, message: str) -> str:
+    """One line that says what happened: a crash by its signal, otherwise Tesseract's own last words."""
+    if status < 0:
+        try:
+            name = signal.Signals(-status).name
+        except ValueError:
+            name = f"signal {-status}"
+        return f"Tesseract crashed ({name})" + (f": {message.strip()}" if message.strip() else "")
+    return f"Tesseract failed (status {status}): {message.strip() or 'no message'}"
 
 
 def _layout(data: dict[str, list]) -> list[Block]:
