@@ -31,6 +31,7 @@ def test_the_session_cookie_is_http_only_and_same_site(app) -> None:  # type: ig
                                            "password": PASSWORD})
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" not in cookie  # only when secure_cookies is set, behind HTTPS
 
 
 def test_logins_are_throttled_per_name(app) -> None:  # type: ignore[no-untyped-def]

@@ -26,7 +26,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, settings: Settings 
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        SESSION_COOKIE_SECURE=bool(settings.secure_cookies),
         WTF_CSRF_TIME_LIMIT=None,
         WORKBENCH_SETTINGS=settings,
     )
