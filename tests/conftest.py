@@ -48,7 +48,7 @@ def photos(tmp_path: Path) -> Path:
 def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     for key in ("WORKBENCH_DATABASE_URL", "WORKBENCH_LANGUAGES", "WORKBENCH_JOBS", "WORKBENCH_INSTANCE_PATH"):
         monkeypatch.delenv(key, raising=False)
-    return ensure_instance(load_settings(tmp_path / "instance"))
+    return ensure_instance(load_settings(tmp_path / "instance", upload_path=tmp_path / "uploaded"))
 
 
 @pytest.fixture

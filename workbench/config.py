@@ -29,6 +29,8 @@ class Settings:
     tesseract: str = ""  # the Tesseract program; empty: `tesseract` on the PATH
     web_image_size: int = 2000  # long side of the image the browser gets
     secret_key: str = ""  # empty: generated once into the instance folder
+    upload_path: Path = Path("images/uploaded")  # where photos added from the browser are kept
+    max_upload_mb: int = 100  # per photo
     secure_cookies: int = 0  # 1 behind HTTPS: the session cookie is then sent over HTTPS only
     login_attempts: int = 5  # failed logins per name and address within login_window before a wait
     login_window: float = 900.0  # seconds

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, Response, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from workbench.config import Settings, ensure_instance, load_settings
 from workbench.db.session import Database
@@ -23,7 +24,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, settings: Settings 
     app = Flask(__name__, instance_path=str(settings.instance_path.resolve()))
     app.config.from_mapping(
         SECRET_KEY=settings.secret_key,
-        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        MAX_CONTENT_LENGTH=(settings.max_upload_mb + 1) << 20,  # one photo per request, and its form
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=bool(settings.secure_cookies),
@@ -37,7 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, settings: Settings 
     _register_security_headers(app)
     csrf.init_app(app)
 
-    from workbench.web import auth, delos, downloads, editor, files, pages, search
+    from workbench.web import auth, delos, downloads, editor, files, pages, search, upload
 
     auth.init_app(app)
     app.register_blueprint(auth.bp)
@@ -46,6 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, settings: Settings 
     app.register_blueprint(files.bp)
     app.register_blueprint(delos.bp)
     app.register_blueprint(search.bp)
+    app.register_blueprint(upload.bp)
     app.register_blueprint(downloads.bp)
     _register_errors(app)
     return app
@@ -95,6 +97,13 @@ def _register_errors(app: Flask) -> None:
         if _wants_json():
             return jsonify(payload), exc.http_status
         return render_template("error.html", message=str(exc), status=exc.http_status), exc.http_status
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(exc: RequestEntityTooLarge) -> tuple[Response | str, int]:
+        message = f"The upload is larger than the {settings().max_upload_mb} MB limit; nothing was stored."
+        if _wants_json():
+            return jsonify({"error": message}), 413
+        return render_template("error.html", message=message, status=413), 413
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError) -> tuple[Response | str, int]:
