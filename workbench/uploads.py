@@ -9,7 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from PIL import Image
 
@@ -38,7 +38,7 @@ class Stored:
     original: str
 
 
-def store_upload(stream: BinaryIO, original_name: str, folder: Path, *, max_bytes: int) -> Stored:
+def store_upload(stream: IO[bytes], original_name: str, folder: Path, *, max_bytes: int) -> Stored:
     """Copy an upload into ``folder/<sha[:2]>/<sha[:12]>/<name>.<suffix by content>``; refuse what is not a photo.
 
     The photo's own name is kept as the last part, so exports still name it as its owner did.
