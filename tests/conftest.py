@@ -44,11 +44,24 @@ def photos(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """Every test that touches the database runs on SQLite and on PostgreSQL."""
+    if request.param == "postgresql" and request.node.get_closest_marker("sqlite_only"):
+        pytest.skip("about SQLite itself")
+    if request.param == "sqlite" and request.node.get_closest_marker("postgres_only"):
+        pytest.skip("about PostgreSQL itself")
+    return str(request.param)
+
+
 @pytest.fixture
-def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str, request: pytest.FixtureRequest) -> Settings:
     for key in ("WORKBENCH_DATABASE_URL", "WORKBENCH_LANGUAGES", "WORKBENCH_JOBS", "WORKBENCH_INSTANCE_PATH"):
         monkeypatch.delenv(key, raising=False)
-    return ensure_instance(load_settings(tmp_path / "instance", upload_path=tmp_path / "uploaded"))
+    url = request.getfixturevalue("postgres_url") if backend == "postgresql" else None
+    if url:
+        monkeypatch.setenv("WORKBENCH_DATABASE_URL", url)  # for the CLI and the subprocesses tests start
+    return ensure_instance(load_settings(tmp_path / "instance", upload_path=tmp_path / "uploaded", database_url=url))
 
 
 @pytest.fixture
@@ -77,15 +90,6 @@ def postgres_url() -> Iterator[str]:
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_db(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Database]:
-    """The same test on both backends."""
-    url = settings.resolved_database_url if request.param == "sqlite" else request.getfixturevalue("postgres_url")
-    database = Database(url)
-    yield database
-    database.dispose()
 
 
 @pytest.fixture

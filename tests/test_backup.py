@@ -5,11 +5,11 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from tests.conftest import invoke
 from tests.test_tagging import stored_photos
-from workbench.config import load_settings
 from workbench.db.models import Revision, Transcription
 from workbench.db.session import Database
 from workbench.db.store import save_text
@@ -47,6 +47,7 @@ def backup_while_writing(runner, settings, db, out: Path) -> None:  # type: igno
     assert result.exit_code == 0, result.output
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_backup_while_writing_then_restore(runner, settings, db, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     stored_photos(db, tmp_path / "p", 3)
     out = tmp_path / "backups" / "workbench.sqlite3"
@@ -67,6 +68,7 @@ def test_sqlite_backup_while_writing_then_restore(runner, settings, db, tmp_path
     kept_db.dispose()
 
 
+@pytest.mark.sqlite_only
 def test_restore_refuses_what_is_not_a_backup(runner, settings, db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "notes.sqlite3").write_text("not a database")
     result = invoke(runner, settings, "restore", str(tmp_path / "notes.sqlite3"), "--yes")
@@ -75,21 +77,17 @@ def test_restore_refuses_what_is_not_a_backup(runner, settings, db, tmp_path: Pa
     assert missing.exit_code == 2 and "no such backup" in missing.output
 
 
-def test_postgres_backup_and_restore(runner, postgres_url, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("WORKBENCH_DATABASE_URL", postgres_url)
-    settings = load_settings(tmp_path / "instance")
-    db = Database(postgres_url)
+@pytest.mark.postgres_only
+def test_postgres_backup_and_restore(runner, settings, db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     stored_photos(db, tmp_path / "p", 3)
     out = tmp_path / "pg.dump"
     backup_while_writing(runner, settings, db, out)
-    copied_at_least = snapshot(db)
     with db.session() as session:
-        save_text(session, 2, text="после копии", base_version=copied_at_least[2][1], author="roman")
+        save_text(session, 2, text="после копии", base_version=snapshot(db)[2][1], author="roman")
     db.dispose()
     restored = invoke(runner, settings, "restore", str(out), "--yes")
     assert restored.exit_code == 0, restored.output
-    db = Database(postgres_url)
+    assert "the replaced database is kept as" in restored.output
     back = snapshot(db)
-    assert all(version == revisions for _, version, revisions in back.values())
+    assert all(version == revisions for _, version, revisions in back.values())  # a consistent copy
     assert back[2][0] != "после копии"
-    db.dispose()

@@ -28,10 +28,10 @@ TEXTS = {
 
 
 @pytest.fixture
-def pages(any_db, tmp_path: Path) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    stored_photos(any_db, tmp_path / "p", len(TEXTS))
+def pages(db, tmp_path: Path) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    stored_photos(db, tmp_path / "p", len(TEXTS))
     ids: dict[str, int] = {}
-    with any_db.session() as session:
+    with db.session() as session:
         rows = list(session.scalars(select(Page).join(Page.image).order_by(SourceImage.captured_at)))
         for (name, text), page in zip(TEXTS.items(), rows, strict=True):
             save_text(session, page.id, text=text, base_version=1, author="olena")
@@ -44,51 +44,51 @@ def found(db, query: str, **filters: str) -> list[int]:  # type: ignore[no-untyp
         return [hit.page_id for hit in search(session, query, filters=Filters(**filters))]
 
 
-def test_case_and_inflection(any_db, pages) -> None:  # type: ignore[no-untyped-def]
+def test_case_and_inflection(db, pages) -> None:  # type: ignore[no-untyped-def]
     shl = {pages["protocol"], pages["memo"], pages["ukrainian"], pages["english"]}
-    assert set(found(any_db, "шляпников")) >= shl
-    assert set(found(any_db, "ШЛЯПНИКОВУ")) >= shl  # another case of the same name finds the others
-    assert set(found(any_db, "Лутовинов")) >= {pages["memo"]}
+    assert set(found(db, "шляпников")) >= shl
+    assert set(found(db, "ШЛЯПНИКОВУ")) >= shl  # another case of the same name finds the others
+    assert set(found(db, "Лутовинов")) >= {pages["memo"]}
 
 
-def test_yo_old_orthography_and_ukrainian_forms(any_db, pages) -> None:  # type: ignore[no-untyped-def]
-    assert found(any_db, "елка") == [pages["elka"]]
-    assert found(any_db, "Федор") == [pages["old"]] and found(any_db, "местечко") == [pages["old"]]
-    assert found(any_db, "всем отделам") == [pages["old"]]
-    assert pages["ukrainian"] in found(any_db, "Шляпников")
-    assert found(any_db, "засидання") == [pages["ukrainian"]]
+def test_yo_old_orthography_and_ukrainian_forms(db, pages) -> None:  # type: ignore[no-untyped-def]
+    assert found(db, "елка") == [pages["elka"]]
+    assert found(db, "Федор") == [pages["old"]] and found(db, "местечко") == [pages["old"]]
+    assert found(db, "всем отделам") == [pages["old"]]
+    assert pages["ukrainian"] in found(db, "Шляпников")
+    assert found(db, "засидання") == [pages["ukrainian"]]
 
 
-def test_fuzzy_matching_survives_ocr_errors(any_db, pages) -> None:  # type: ignore[no-untyped-def]
-    assert pages["noisy"] in found(any_db, "Шляпникова")  # Шляпннкова: one letter wrong
-    assert pages["noisy"] in found(any_db, "Лутовинова")  # Лутовинава
-    with any_db.session() as session:
+def test_fuzzy_matching_survives_ocr_errors(db, pages) -> None:  # type: ignore[no-untyped-def]
+    assert pages["noisy"] in found(db, "Шляпникова")  # Шляпннкова: one letter wrong
+    assert pages["noisy"] in found(db, "Лутовинова")  # Лутовинава
+    with db.session() as session:
         assert pages["noisy"] not in [h.page_id for h in search(session, "Шляпникова", fuzzy=False)]
 
 
-def test_latin_queries_and_cyrillic_queries_meet(any_db, pages) -> None:  # type: ignore[no-untyped-def]
-    assert set(found(any_db, "Shliapnikov")) >= {pages["protocol"], pages["memo"], pages["ukrainian"]}
-    assert set(found(any_db, "Shlyapnikov")) >= {pages["protocol"], pages["memo"]}
-    assert pages["memo"] in found(any_db, "Lutovinov")
-    assert set(found(any_db, "Iuzhburo")) == {pages["protocol"], pages["english"]}  # as typed, one letter off
-    assert pages["english"] in found(any_db, "Шляпников")  # Cyrillic finds transliterated text
+def test_latin_queries_and_cyrillic_queries_meet(db, pages) -> None:  # type: ignore[no-untyped-def]
+    assert set(found(db, "Shliapnikov")) >= {pages["protocol"], pages["memo"], pages["ukrainian"]}
+    assert set(found(db, "Shlyapnikov")) >= {pages["protocol"], pages["memo"]}
+    assert pages["memo"] in found(db, "Lutovinov")
+    assert set(found(db, "Iuzhburo")) == {pages["protocol"], pages["english"]}  # as typed, one letter off
+    assert pages["english"] in found(db, "Шляпников")  # Cyrillic finds transliterated text
 
 
-def test_phrases_keep_their_order(any_db, pages) -> None:  # type: ignore[no-untyped-def]
-    assert found(any_db, '"работе Южбюро"') == [pages["protocol"]]
-    assert found(any_db, '"Южбюро работе"') == []
-    assert found(any_db, '"Шляпникова о работе" Постановили') == [pages["protocol"]]
+def test_phrases_keep_their_order(db, pages) -> None:  # type: ignore[no-untyped-def]
+    assert found(db, '"работе Южбюро"') == [pages["protocol"]]
+    assert found(db, '"Южбюро работе"') == []
+    assert found(db, '"Шляпникова о работе" Постановили') == [pages["protocol"]]
 
 
-def test_filters_and_results(any_db, pages) -> None:  # type: ignore[no-untyped-def]
-    with any_db.session() as session:
+def test_filters_and_results(db, pages) -> None:  # type: ignore[no-untyped-def]
+    with db.session() as session:
         set_citation(session, session.get(Page, pages["memo"]), parse_citation("TsDAHO f. 1, op. 1, d. 42, l. 3")[0])
         save_text(session, pages["memo"], text=TEXTS["memo"], base_version=2, author="roman", status=Status.VERIFIED)
-    assert found(any_db, "Шляпников", archive="TsDAHO") == [pages["memo"]]
-    assert found(any_db, "Шляпников", fond="1", opis="1", delo="42") == [pages["memo"]]
-    assert found(any_db, "Шляпников", delo="43") == []
-    assert found(any_db, "Шляпников", status="verified") == [pages["memo"]]
-    with any_db.session() as session:
+    assert found(db, "Шляпников", archive="TsDAHO") == [pages["memo"]]
+    assert found(db, "Шляпников", fond="1", opis="1", delo="42") == [pages["memo"]]
+    assert found(db, "Шляпников", delo="43") == []
+    assert found(db, "Шляпников", status="verified") == [pages["memo"]]
+    with db.session() as session:
         hit = next(h for h in search(session, "Шляпников") if h.page_id == pages["memo"])
         assert hit.verified and hit.citation == "TsDAHO f. 1, op. 1, d. 42, l. 3"
         assert "<mark>Шляпников</mark>" in hit.snippet
@@ -96,19 +96,19 @@ def test_filters_and_results(any_db, pages) -> None:  # type: ignore[no-untyped-
         assert not other.verified and "<mark>Шляпникова</mark>" in other.snippet
 
 
-def test_the_index_follows_every_save(any_db, pages) -> None:  # type: ignore[no-untyped-def]
-    assert found(any_db, "Рябов") == []
-    with any_db.session() as session:
+def test_the_index_follows_every_save(db, pages) -> None:  # type: ignore[no-untyped-def]
+    assert found(db, "Рябов") == []
+    with db.session() as session:
         save_text(session, pages["elka"], text="Приказ: инженера Рябова уволить в отпуск.", base_version=2,
                   author="olena")
-    assert found(any_db, "Рябова") == [pages["elka"]] and found(any_db, "Ёлка") == []
-    with any_db.session() as session:
+    assert found(db, "Рябова") == [pages["elka"]] and found(db, "Ёлка") == []
+    with db.session() as session:
         assert reindex(session) == len(TEXTS)
-    assert found(any_db, "Рябов") == [pages["elka"]]
+    assert found(db, "Рябов") == [pages["elka"]]
 
 
-def test_markup_in_text_is_escaped_in_snippets(any_db, pages) -> None:  # type: ignore[no-untyped-def]
-    with any_db.session() as session:
+def test_markup_in_text_is_escaped_in_snippets(db, pages) -> None:  # type: ignore[no-untyped-def]
+    with db.session() as session:
         save_text(session, pages["elka"], text="<script>alert(1)</script> Рябов", base_version=2, author=None)
         hit = search(session, "Рябов")[0]
     assert "<script>" not in hit.snippet and "&lt;script&gt;" in hit.snippet
@@ -143,11 +143,11 @@ def test_the_index_follows_ocr_and_the_cli_and_web_find_pages(runner, settings, 
     assert csrf_token(client)
 
 
-def test_filters_apply_before_ranking_is_capped(any_db, pages, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_filters_apply_before_ranking_is_capped(db, pages, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import workbench.search as search_module
 
     monkeypatch.setattr(search_module, "RANKED", 2)  # as if a word matched more pages than are ranked
-    with any_db.session() as session:
+    with db.session() as session:
         set_citation(session, session.get(Page, pages["english"]), parse_citation("f. 7, op. 1, d. 1, l. 1")[0])
-    assert len(found(any_db, "Шляпников")) == 2
-    assert found(any_db, "Шляпников", fond="7") == [pages["english"]]
+    assert len(found(db, "Шляпников")) == 2
+    assert found(db, "Шляпников", fond="7") == [pages["english"]]
