@@ -58,7 +58,7 @@ class PipelineOptions:
     flatten: bool = True
     remove_colours: bool = True  # stamps, pencil: an ink of another colour than the text
     binarize: bool = False  # hand Tesseract the clean grey page unless asked
-    letter_height: float = 20.0  # target x-height in pixels of the page image
+    letter_height: float = 26.0  # target median letter height of the page image: an x-height of about 20 px
     analysis_side: int = 1000  # long side of the analysis copy of the photo
     languages: str = "rus"  # for the upside-down read
     reader: Reader | None = None  # replaces Tesseract in the upside-down read (tests)
@@ -340,7 +340,7 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, *, options: Pipeli
     rec.show(f"{tag}warp", colour)
 
     with rec.step(steps, "ink") as step:
-        stride = max(1, int(np.sqrt(colour.shape[0] * colour.shape[1] / 250_000)))
+        stride = max(1, int(np.sqrt(colour.shape[0] * colour.shape[1] / 100_000)))
         sample = colour[::stride, ::stride]
         model = fit_ink(flatten(sample) if options.flatten else sample, remove_colours=options.remove_colours,
                         paper=paper_colour(sample))
