@@ -19,8 +19,10 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from sqlalchemy import update
+from sqlalchemy.orm import Session
 
-from workbench.db.models import ImageState
+from workbench.db.models import ImageState, Job, JobState, utcnow
 from workbench.db.session import Database
 from workbench.db.store import (
     OcrMeta,
@@ -235,12 +237,18 @@ class Progress:
             self._bar.close()
 
 
-def run_batch(db: Database, paths: Iterable[Path], options: BatchOptions,
-              *, on_result: Callable[[PhotoResult], None] | None = None, bar: bool | None = None) -> BatchSummary:
-    started = time.perf_counter()
+def ocr_meta(options: BatchOptions) -> OcrMeta:
+    """The engine's facts for the OCR runs; checking its language data first, so a batch fails early."""
     engine = TesseractEngine(command=options.tesseract)
     info = engine.check_languages(options.languages)
-    summary = BatchSummary()
+    return OcrMeta(engine=info.name, engine_version=info.version, languages=options.languages,
+                   parameters={**engine.params, "preprocess": options.preprocess})
+
+
+def plan_batch(db: Database, paths: Iterable[Path], options: BatchOptions, summary: BatchSummary
+               ) -> list[tuple[Path, str]]:
+    """The photos to read, each registered first (so a killed batch knows it); duplicates and photos already
+    read are noted in the summary and left out."""
     todo: list[tuple[Path, str]] = []
     seen: dict[str, Path] = {}
     for path in collect_photos(paths, exclude=[options.derived_path]):
@@ -260,12 +268,19 @@ def run_batch(db: Database, paths: Iterable[Path], options: BatchOptions,
                 continue
             register_image(session, PhotoFacts(path=str(path), sha256=sha, size_bytes=path.stat().st_size))
         todo.append((path, sha))
-    meta = OcrMeta(engine=info.name, engine_version=info.version, languages=options.languages,
-                   parameters={**engine.params, "preprocess": options.preprocess})
+    return todo
+
+
+def run_batch(db: Database, paths: Iterable[Path], options: BatchOptions,
+              *, on_result: Callable[[PhotoResult], None] | None = None, bar: bool | None = None) -> BatchSummary:
+    started = time.perf_counter()
+    meta = ocr_meta(options)
+    summary = BatchSummary()
+    todo = plan_batch(db, paths, options, summary)
     progress = Progress(len(todo), bar=bar)
     try:
         for result in _results(todo, options):
-            _store(db, result, meta, summary)
+            store_result(db, result, meta, summary)
             progress.step(result)
             if on_result is not None:
                 on_result(result)
@@ -275,15 +290,37 @@ def run_batch(db: Database, paths: Iterable[Path], options: BatchOptions,
     return summary
 
 
-def _store(db: Database, result: PhotoResult, meta: OcrMeta, summary: BatchSummary) -> None:
-    with db.session() as session:
-        image = image_by_hash(session, result.sha256)
+def count_on_job(session: Session, job_id: int, *, failed: bool) -> None:
+    """One more photo of the job done (or failed), in the transaction that stores it; the last one ends it."""
+    counter = Job.failed if failed else Job.done
+    session.execute(update(Job).where(Job.id == job_id).values(
+        {counter: counter + 1, Job.updated_at: utcnow(), Job.state: JobState.RUNNING}))
+    job = session.get(Job, job_id)
+    if job is not None:
+        session.refresh(job)
+        if job.done + job.failed >= job.total:
+            job.state = JobState.DONE
+            job.message = f"read {job.done}, failed {job.failed}"
+
+
+def store_result(db: Database, result: PhotoResult, meta: OcrMeta, summary: BatchSummary, *,
+                 job_id: int | None = None) -> bool:
+    """Store one photo's OCR in one short transaction. With a job id it is idempotent: a photo that job has
+    already stored (a task delivered twice after a worker died) is not stored again. False when skipped."""
+    with db.session(write=True) as session:
+        image = image_by_hash(session, result.sha256, for_update=job_id is not None)
         assert image is not None, "registered before OCR"
+        if job_id is not None:
+            if image.last_job_id == job_id:
+                return False
+            image.last_job_id = job_id
+            count_on_job(session, job_id, failed=bool(result.error))
         if result.error:
             record_failure(session, image, result.error)
             summary.failed.append((result.path, result.error))
-            return
+            return True
         record_ocr(session, image, pages=result.pages, meta=meta, width=result.width, height=result.height,
                    exif_orientation=result.exif_orientation, captured_at=result.captured_at, phash=result.phash)
     summary.read.append(result.path)
     summary.pages += len(result.pages)
+    return True

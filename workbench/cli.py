@@ -5,13 +5,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from workbench.config import Settings, ensure_instance, load_settings
 from workbench.db.session import Database
 from workbench.errors import BadInput, BatchHadFailures, WorkbenchError
+
+if TYPE_CHECKING:
+    from workbench.batch import BatchOptions
 
 log = logging.getLogger("workbench")
 
@@ -61,9 +64,11 @@ def cli(ctx: click.Context, instance: Path | None, verbose: bool) -> None:
 @click.option("--lang", "languages", default=None, help="Tesseract languages, e.g. rus or rus+ukr.")
 @click.option("--force", is_flag=True, help="Read again pages already read (text a person edited is kept).")
 @click.option("--no-preprocess", is_flag=True, help="Give Tesseract the photo as it is.")
+@click.option("--queue", is_flag=True, help="Send the photos to the queue for `workbench worker`s to read.")
+@click.option("--no-wait", is_flag=True, help="With --queue: return once queued, without following progress.")
 @pass_context
 def ocr(obj: Context, paths: tuple[Path, ...], jobs: int | None, languages: str | None, force: bool,
-        no_preprocess: bool) -> None:
+        no_preprocess: bool, queue: bool, no_wait: bool) -> None:
     """Read photos (files or folders) with Tesseract and store the text for correction."""
     from workbench.batch import BatchOptions, run_batch
 
@@ -73,11 +78,70 @@ def ocr(obj: Context, paths: tuple[Path, ...], jobs: int | None, languages: str 
                            preprocess=not no_preprocess, timeout=settings.ocr_timeout,
                            tesseract=settings.tesseract or None,
                            derived_path=settings.derived_path.resolve())
+    if queue:
+        _ocr_on_queue(obj, list(paths), options, wait=not no_wait)
+        return
     summary = run_batch(obj.database(), paths, options)
     for line in summary.lines():
         click.echo(line)
     if summary.failed:
         raise BatchHadFailures(f"{len(summary.failed)} photo(s) failed; the rest were stored")
+
+
+def _ocr_on_queue(obj: Context, paths: list[Path], options: BatchOptions, *, wait: bool) -> None:
+    from workbench.queue import enqueue, wait_for
+
+    db = obj.database()
+    job_id, summary = enqueue(obj.settings, db, paths, options)
+    click.echo(f"job {job_id}: queued {summary_total(db, job_id)} photo(s); skipped "
+               f"{len(summary.already_read)} already read, {len(summary.duplicates)} duplicate(s)")
+    if not wait:
+        click.echo("follow it with `workbench jobs` (workers: `workbench worker`)")
+        return
+    job = wait_for(db, job_id, report=lambda j: click.echo(f"  {j.done + j.failed}/{j.total} read"
+                                                           + (f", {j.failed} failed" if j.failed else "")))
+    click.echo(f"job {job_id}: {job.message or job.state.value}")
+    if job.failed:
+        raise BatchHadFailures(f"{job.failed} photo(s) failed; see `workbench jobs` and the page list")
+
+
+def summary_total(db: Database, job_id: int) -> int:
+    from workbench.db.models import Job
+
+    with db.session() as session:
+        job = session.get(Job, job_id)
+        return job.total if job is not None else 0
+
+
+@cli.command()
+@click.option("--concurrency", "-c", type=click.IntRange(min=1), default=None,
+              help="Pages read at once (default: one per core).")
+@pass_context
+def worker(obj: Context, concurrency: int | None) -> None:
+    """Read queued photos (Celery worker; the broker, database and photos are shared by configuration)."""
+    import os
+
+    from workbench.queue import run_worker
+
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    obj.database().dispose()  # upgrade the schema once, here, before the workers fork
+    run_worker(obj.settings, concurrency=concurrency or obj.settings.jobs or os.cpu_count() or 1)
+
+
+@cli.command("jobs")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@pass_context
+def jobs_command(obj: Context, limit: int) -> None:
+    """The latest batches started from the web or the queue, with their progress."""
+    from sqlalchemy import select
+
+    from workbench.db.models import Job
+
+    with obj.database().session() as session:
+        for job in session.scalars(select(Job).order_by(Job.id.desc()).limit(limit)):
+            click.echo(f"job {job.id} ({job.kind}, {job.state.value}): {job.done + job.failed}/{job.total} read"
+                       + (f", {job.failed} failed" if job.failed else "")
+                       + (f" - {job.message.splitlines()[0]}" if job.message else ""))
 
 
 @cli.command()

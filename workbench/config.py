@@ -29,6 +29,9 @@ class Settings:
     tesseract: str = ""  # the Tesseract program; empty: `tesseract` on the PATH
     web_image_size: int = 2000  # long side of the image the browser gets
     secret_key: str = ""  # empty: generated once into the instance folder
+    broker_url: str = "redis://127.0.0.1:6379/0"  # the Celery broker for `ocr --queue` and `worker`
+    queue_name: str = "workbench"
+    queue_visibility_timeout: float = 3600.0  # seconds before a task a dead worker held is handed out again
     upload_path: Path = Path("images/uploaded")  # where photos added from the browser are kept
     max_upload_mb: int = 100  # per photo
     secure_cookies: int = 0  # 1 behind HTTPS: the session cookie is then sent over HTTPS only

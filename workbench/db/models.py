@@ -94,6 +94,8 @@ class SourceImage(Base):
     state: Mapped[ImageState] = mapped_column(_enum(ImageState), default=ImageState.NEW)
     error: Mapped[str | None] = mapped_column(Text)
     phash: Mapped[str | None] = mapped_column(String(16), index=True)  # perceptual hash, for near-duplicates
+    # the queued job that last stored this photo's OCR: a task delivered twice stores once
+    last_job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
 
     pages: Mapped[list[Page]] = relationship(back_populates="image", order_by="Page.part",
                                              cascade="all, delete-orphan")

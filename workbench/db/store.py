@@ -61,8 +61,10 @@ class OcrMeta:
     parameters: dict[str, Any]
 
 
-def image_by_hash(session: Session, sha256: str) -> SourceImage | None:
-    return session.scalars(select(SourceImage).where(SourceImage.sha256 == sha256)).first()
+def image_by_hash(session: Session, sha256: str, *, for_update: bool = False) -> SourceImage | None:
+    """The photo with this content; ``for_update`` locks its row (PostgreSQL) so two workers take turns."""
+    query = select(SourceImage).where(SourceImage.sha256 == sha256)
+    return session.scalars(query.with_for_update() if for_update else query).first()
 
 
 def register_image(session: Session, facts: PhotoFacts) -> SourceImage:

@@ -56,3 +56,15 @@ def status(job_id: int) -> Response:
         job = get_job(session, job_id)
         return jsonify({"id": job.id, "state": job.state.value, "total": job.total, "done": job.done,
                         "failed": job.failed, "message": job.message})
+
+
+@bp.get("/jobs")
+def jobs() -> str:
+    """Batches from the web and the queue, newest first, with their progress."""
+    from sqlalchemy import select
+
+    from workbench.db.models import Job
+
+    with database().session() as session:
+        rows = list(session.scalars(select(Job).order_by(Job.id.desc()).limit(50)))
+        return render_template("upload/jobs.html", jobs=rows)
