@@ -139,7 +139,8 @@ def run_case(case: Case, out: Path) -> Result:
                     seen.add(id(step))
                     steps[step.name] += step.seconds
         start = time.perf_counter()
-        text = "\n".join(engine.recognize(p.image, languages=languages, timeout=300).text for p in pages)
+        text = "\n".join(engine.recognize(p.image, languages=languages, timeout=300, psm=p.psm).text
+                         for p in pages)
         ocr_seconds = time.perf_counter() - start
     except Exception as exc:  # a benchmark reports a failure and goes on
         return Result(case, 1.0, 1.0, 0.0, 0.0, error=f"{type(exc).__name__}: {exc}")

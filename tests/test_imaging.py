@@ -13,7 +13,7 @@ from workbench.imaging.dewarp import fit_dewarp
 from workbench.imaging.geometry import rot90_matrix, rotate_matrix
 from workbench.imaging.light import fit_ink, flatten, ink_mask
 from workbench.imaging.load import Photo
-from workbench.imaging.orientation import check_upside_down
+from workbench.imaging.orientation import check_upside_down, clearly_upright
 from workbench.imaging.pagedetect import find_page
 from workbench.imaging.pipeline import PipelineOptions, debug_writer, prepare
 from workbench.imaging.skew import line_direction
@@ -246,3 +246,18 @@ def test_upside_down_turns_only_when_the_turned_crop_reads_well() -> None:
     verdict = check_upside_down(page, reads(0, 20))  # neither way reads: leave the page as it is
     assert not verdict.flipped
     assert 10 <= verdict.x_height <= 22  # 26 px Liberation Mono: x-height about 14 px
+
+
+def test_a_page_with_a_left_margin_and_ragged_ends_needs_no_upside_down_read() -> None:
+    """Typescript lines start at one margin and end ragged; turned, the ragged side is on the left."""
+    words = TEXT.split()
+    lines = [" ".join(words[i:i + 3 + i % 5]) for i in range(0, len(words), 4)]
+    page = render("\n".join(lines), min_height=1400)
+    assert clearly_upright(page)
+    assert not clearly_upright(cv2.rotate(page, cv2.ROTATE_180))
+    centred = np.full_like(page, 255)
+    for i, line in enumerate(lines):  # no margin either way: the OCR read decides
+        y = 52 + int(i * 26 * 1.8)
+        w = int(len(line) * 15.6)
+        centred[y:y + 40, 700 - w // 2:700 - w // 2 + w] = page[y:y + 40, 52:52 + w]
+    assert not clearly_upright(centred)

@@ -157,7 +157,7 @@ def read_photo(path: Path, sha256: str, options: BatchOptions) -> PhotoResult:
         seconds_preprocess = (time.perf_counter() - started) / max(len(prepared), 1)
         for page in prepared:
             started = time.perf_counter()
-            layout = engine.recognize(page.image, languages=options.languages, timeout=options.timeout)
+            layout = engine.recognize(page.image, languages=options.languages, timeout=options.timeout, psm=page.psm)
             seconds_ocr = time.perf_counter() - started
             layout.steps = page.steps
             layout, handwriting = _hand_or_print(layout, page.image)

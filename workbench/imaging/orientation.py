@@ -1,7 +1,9 @@
-"""Upright or upside down: read one small crop both ways up in a single OCR call and compare.
+"""Upright or upside down: a cheap margin cue first, else read one small crop both ways up and compare.
 
-Line direction settles 0/90 cheaply (see ``skew``); telling 0 from 180 needs the script itself,
-and for Cyrillic neither ascender statistics nor margins are reliable, so the OCR engine decides.
+Line direction settles 0/90 cheaply (see ``skew``). Telling 0 from 180 needs more: for Cyrillic
+ascender statistics are unreliable, but typescript lines start at one left margin and end ragged, so
+a page whose line starts line up and whose line ends do not is taken as upright without any OCR. Only a
+page that shows no such margin (justified, centred, too few lines, or turned) is read both ways up.
 """
 
 from __future__ import annotations
@@ -74,6 +76,44 @@ def x_height(grey: np.ndarray) -> float | None:
     body = h[h >= 0.6 * np.median(h)]
     # lower-case bodies are the most common height; capitals and ascenders sit above the median
     return float(np.percentile(body, 35))
+
+
+@dataclass(slots=True)
+class Margins:
+    left: float  # share of text lines starting within a letter of the commonest start
+    right: float  # the same for line ends
+    lines: int
+
+
+MIN_MARGIN_LINES = 8
+MARGIN_LEAD = 0.25  # left alignment must beat right alignment by this share to skip the OCR read
+
+
+def line_margins(grey: np.ndarray) -> Margins | None:
+    """How well the text lines' starts and ends line up, from words smeared into lines at half size."""
+    half = cv2.pyrDown(grey)
+    letter = x_height(half) or 7.5
+    _, mask = cv2.threshold(half, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    smear = cv2.getStructuringElement(cv2.MORPH_RECT, (int(letter * 2.5) | 1, 1))
+    lines = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, smear)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
+    x, w, h = stats[1:, cv2.CC_STAT_LEFT], stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+    keep = (h >= 0.8 * letter) & (h <= 4 * letter) & (w >= 8 * letter)
+    starts, ends = x[keep].astype(float), (x + w)[keep].astype(float)
+    if len(starts) < MIN_MARGIN_LINES:
+        return None
+
+    def aligned(edges: np.ndarray) -> float:
+        near = np.abs(edges[:, None] - edges[None, :]) <= letter
+        return float(near.mean(axis=0).max())
+
+    return Margins(left=aligned(starts), right=aligned(ends), lines=len(starts))
+
+
+def clearly_upright(grey: np.ndarray) -> bool:
+    """Lines start at a common left margin and end ragged: left-to-right text the right way up."""
+    margins = line_margins(grey)
+    return margins is not None and margins.left - margins.right >= MARGIN_LEAD
 
 
 def check_upside_down(grey: np.ndarray, read: Reader, *, margin: float = 8.0) -> UpsideDown:

@@ -30,7 +30,7 @@ from workbench.imaging.geometry import (
 )
 from workbench.imaging.light import binarize, fit_ink, flatten, ink_mask, normalize_contrast, paper_colour
 from workbench.imaging.load import Photo
-from workbench.imaging.orientation import Reader, check_upside_down, tesseract_reader
+from workbench.imaging.orientation import Reader, check_upside_down, clearly_upright, tesseract_reader
 from workbench.imaging.pagedetect import find_page, inset
 from workbench.imaging.skew import line_direction
 from workbench.imaging.spread import find_gutter
@@ -61,6 +61,9 @@ class PipelineOptions:
     letter_height: float = 26.0  # target median letter height of the page image: an x-height of about 20 px
     analysis_side: int = 1000  # long side of the analysis copy of the photo
     languages: str = "rus"  # for the upside-down read
+    # A prepared page is one level column (a spread is split): read it as one column, so a table's rows
+    # stay rows; psm 3 hunts for columns and reads a table column after column.
+    psm: int = 4
     reader: Reader | None = None  # replaces Tesseract in the upside-down read (tests)
 
 
@@ -71,6 +74,7 @@ class PreparedPage:
     to_photo: PageTransform  # page pixel -> upright photo pixel
     part: int = 0  # 0 = the whole photo; 1 and 2 = left and right page of a spread
     steps: list[Step] = field(default_factory=list)
+    psm: int | None = None  # Tesseract page segmentation for this page; None = the engine's own
 
 
 class _Recorder:
@@ -363,15 +367,20 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, *, options: Pipeli
             grey = binarize(grey)
             step.params = {"method": "otsu"}
         rec.show(f"{tag}binarize", grey)
-    return PreparedPage(image=grey, display=colour, to_photo=transform, part=part, steps=steps)
+    return PreparedPage(image=grey, display=colour, to_photo=transform, part=part, steps=steps, psm=options.psm)
 
 
 def _settle_upside_down(pages: list[PreparedPage], options: PipelineOptions, rec: _Recorder) -> list[PreparedPage]:
     """Turn all pages by 180 degrees if the first reads better that way; a spread's parts swap."""
-    reader = options.reader or tesseract_reader(options.languages)
     start = time.perf_counter()
+    if clearly_upright(pages[0].image):
+        record = Step("upside-down", {"flipped": False, "cue": "left margin"}, time.perf_counter() - start)
+        for page in pages:
+            page.steps.append(record)
+        return pages
+    reader = options.reader or tesseract_reader(options.languages)
     verdict = check_upside_down(pages[0].image, reader)
-    record = Step("upside-down", {"flipped": verdict.flipped, "x_height": round(verdict.x_height, 1),
+    record = Step("upside-down", {"flipped": verdict.flipped, "cue": "ocr", "x_height": round(verdict.x_height, 1),
                                   "upright_confidence": round(verdict.upright_confidence, 1),
                                   "flipped_confidence": round(verdict.flipped_confidence, 1)},
                   time.perf_counter() - start)
@@ -388,7 +397,7 @@ def _settle_upside_down(pages: list[PreparedPage], options: PipelineOptions, rec
                                   mesh.turned_half(width, height) if mesh is not None else None)
         turned.append(PreparedPage(image=cv2.rotate(page.image, cv2.ROTATE_180),
                                    display=cv2.rotate(page.display, cv2.ROTATE_180), to_photo=transform,
-                                   part=page.part, steps=page.steps))
+                                   part=page.part, steps=page.steps, psm=page.psm))
     if len(turned) == 2:
         turned = [turned[1], turned[0]]
         turned[0].part, turned[1].part = 1, 2

@@ -77,11 +77,12 @@ class TesseractEngine:
                 f"(installed: {', '.join(info.languages) or 'none'}); install it with `apt-get install {packages}`")
         return info
 
-    def recognize(self, image: np.ndarray, *, languages: str, timeout: float) -> Page:
+    def recognize(self, image: np.ndarray, *, languages: str, timeout: float, psm: int | None = None) -> Page:
+        """Read a page; ``psm`` overrides the engine's page segmentation for this call (a prepared page's own)."""
         height, width = image.shape[:2]
         try:
             data = pytesseract.image_to_data(
-                Image.fromarray(image), lang=languages, config=f"--psm {self.psm} --oem {self.oem}",
+                Image.fromarray(image), lang=languages, config=f"--psm {psm or self.psm} --oem {self.oem}",
                 output_type=pytesseract.Output.DICT, timeout=timeout)
         except pytesseract.TesseractError as exc:  # before RuntimeError, its base class
             raise OcrError(_failure(exc.status, str(exc.message))) from exc
