@@ -6,8 +6,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-APT_LIST := docker/apt-packages.txt
-APT_PACKAGES := $(shell grep -v '^\s*\#' $(APT_LIST) | grep -v '^\s*$$')
+APT_LIST := docker/apt-packages.txt docker/apt-packages-test.txt
+APT_PACKAGES := $(shell cat $(APT_LIST) | grep -v '^\s*\#' | grep -v '^\s*$$')
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 5000
