@@ -137,6 +137,16 @@ def transcriber(app: Flask) -> FlaskClient:
     return login(app.test_client(), "tanya")
 
 
+@pytest.fixture
+def page_ids(runner: CliRunner, settings: Settings, db: Database, photos: Path) -> list[int]:
+    """The three photos read by the real Tesseract; their page ids in file order."""
+    from workbench.db.store import list_pages
+
+    assert invoke(runner, settings, "ocr", str(photos), "-j", "1").exit_code == 0
+    with db.session() as session:
+        return [p.id for p in list_pages(session)]
+
+
 def csrf_token(client: FlaskClient, url: str = "/") -> str:
     html = client.get(url).get_data(as_text=True)
     match = re.search(r'name="csrf-token" content="([^"]+)"', html)

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests.conftest import PASSWORD, csrf_token, invoke, login
 from workbench.db.models import RevisionSource
-from workbench.db.store import get_page, list_pages
+from workbench.db.store import get_page
 
 pytestmark = pytest.mark.ocr
-
-
-@pytest.fixture
-def page_ids(runner, settings, db, photos: Path) -> list[int]:  # type: ignore[no-untyped-def]
-    assert invoke(runner, settings, "ocr", str(photos), "-j", "1").exit_code == 0
-    with db.session() as session:
-        return [p.id for p in list_pages(session)]
 
 
 def post_text(client, page_id: int, text: str, base: int, action: str = "save"):  # type: ignore[no-untyped-def]

@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 from io import BytesIO
-from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from tests.conftest import csrf_token, invoke
+from tests.conftest import csrf_token
 from workbench.db.models import RevisionSource, Status
-from workbench.db.store import get_page, list_pages
+from workbench.db.store import get_page
 
 pytestmark = pytest.mark.ocr
-
-
-@pytest.fixture
-def page_ids(runner, settings, db, photos: Path) -> list[int]:  # type: ignore[no-untyped-def]
-    assert invoke(runner, settings, "ocr", str(photos), "-j", "1").exit_code == 0
-    with db.session() as session:
-        return [p.id for p in list_pages(session)]
 
 
 def test_the_list_shows_pages_and_filters_by_status(client, page_ids) -> None:  # type: ignore[no-untyped-def]
