@@ -34,6 +34,12 @@ def test_login_refuses_a_wrong_password_and_never_redirects_off_site(app) -> Non
     ok = client.post("/login", data={"csrf_token": csrf_token(client, "/login"), "name": "tanya",
                                      "password": PASSWORD, "next": "//evil.example/"})
     assert ok.status_code == 302 and ok.location == "/"
+    client.post("/logout", data={"csrf_token": csrf_token(client)})
+    for target in ["/\\evil.example", "/\t/evil.example"]:
+        again = client.post("/login", data={"csrf_token": csrf_token(client, "/login"), "name": "tanya",
+                                            "password": PASSWORD, "next": target})
+        assert again.location == "/", target
+        client.post("/logout", data={"csrf_token": csrf_token(client)})
 
 
 def test_only_reviewers_and_admins_verify(transcriber, client, db, page_ids) -> None:  # type: ignore[no-untyped-def]
@@ -122,3 +128,9 @@ def test_user_add_prompts_when_no_password_is_given(runner, settings, monkeypatc
 def test_a_person_cannot_set_ocr_statuses(client, page_ids) -> None:  # type: ignore[no-untyped-def]
     response = post_text(client, page_ids[0], "x", 1, action="ocr_done")
     assert response.status_code == 400 and "unknown action" in response.get_json()["error"]
+
+
+def test_control_characters_are_refused_before_they_reach_an_export(client, page_ids) -> None:  # type: ignore[no-untyped-def]
+    response = post_text(client, page_ids[0], "вставлено из Word\x0bи\x1b", 1)
+    assert response.status_code == 400 and "U+000B" in response.get_json()["error"]
+    assert post_text(client, page_ids[0], "таб\tи\nстрока", 1).status_code == 200

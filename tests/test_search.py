@@ -119,6 +119,12 @@ def test_an_empty_query_is_a_clear_error(db) -> None:  # type: ignore[no-untyped
         search(session, '  "" ,, ')
 
 
+def test_a_word_inside_a_phrase_is_marked_once(db, pages) -> None:  # type: ignore[no-untyped-def]
+    with db.session() as session:
+        hit = search(session, 'Шляпникова "Шляпникова о работе"', fuzzy=False)[0]
+    assert hit.snippet.count("<mark>") == 1 and "<mark>Шляпникова о работе</mark>" in hit.snippet
+
+
 def test_hits_are_marked_in_one_text() -> None:
     text = "Слушали: доклад т. Шляпннкова. Шляпников согласен."
     assert [text[s:e] for s, e in hit_spans(text, "Shliapnikov")] == ["Шляпннкова", "Шляпников"]

@@ -160,3 +160,41 @@ def test_near_duplicate_photos_are_found_by_their_look(db, tmp_path: Path) -> No
         assert [(Path(a.image.path).name, Path(b.image.path).name) for a, b, _ in pairs] == [
             ("IMG_0000.png", "IMG_0001.png")]
     assert parse_citation("f. 1, op. 1, d. 1")[0].first is None
+
+
+def test_a_page_showing_a_range_is_no_retake_of_one_showing_its_first_side(db, tmp_path: Path) -> None:
+    from workbench.db.tags import set_citation
+
+    stored_photos(db, tmp_path / "p", 2)
+    with db.session() as session:
+        pages = list(session.scalars(select(Page).order_by(Page.id)))
+        set_citation(session, pages[0], parse_citation("f. 1, op. 1, d. 5, ll. 61 ob.-62")[0])
+        set_citation(session, pages[1], parse_citation("f. 1, op. 1, d. 5, l. 61 ob.")[0])
+    with db.session() as session:
+        assert [p.retake_of for p in session.scalars(select(Page).order_by(Page.id))] == [None, None]
+
+
+def test_a_csv_with_a_bad_part_is_a_clear_error(db, tmp_path: Path) -> None:
+    stored_photos(db, tmp_path / "p", 1)
+    with db.session() as session, pytest.raises(BadInput, match="line 2: part must be"):
+        import_csv(session, 'file_name,part,citation\nIMG_0000.png,left,"f. 1, op. 1, d. 2, l. 1"\n')
+
+
+def test_ocr_read_again_while_a_person_saves_keeps_the_persons_text(db, tmp_path: Path) -> None:
+    """The OCR's store reads the transcription again, locked: a save that landed meanwhile wins."""
+    from workbench.db.store import RecognizedPage, record_ocr, save_text
+
+    stored_photos(db, tmp_path / "p", 1)
+    box = BBox(0, 0, 5, 5)
+    layout = Layout(100, 100, [Block(box, [Line(box, [Word("новое", box, 90.0)])])])
+    with db.session() as ocr_session:
+        image = ocr_session.scalars(select(SourceImage)).one()
+        assert not image.pages[0].transcription.edited_by_person  # what the batch saw when it started
+        with db.session() as person:
+            save_text(person, image.pages[0].id, text="человек", base_version=1, author="olena")
+        record_ocr(ocr_session, image, pages=[RecognizedPage(part=0, layout=layout, derived_file="x.jpg",
+                                                             transform={}, seconds_preprocess=0, seconds_ocr=0)],
+                   meta=META, width=100, height=100, exif_orientation=None, captured_at=None)
+    with db.session() as session:
+        t = session.scalars(select(Page)).one().transcription
+        assert (t.text, t.version) == ("человек", 2)

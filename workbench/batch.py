@@ -20,6 +20,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 from sqlalchemy import update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from workbench.db.models import ImageState, Job, JobState, utcnow
@@ -280,7 +281,11 @@ def run_batch(db: Database, paths: Iterable[Path], options: BatchOptions,
     progress = Progress(len(todo), bar=bar)
     try:
         for result in _results(todo, options):
-            store_result(db, result, meta, summary)
+            try:
+                store_result(db, result, meta, summary)
+            except SQLAlchemyError as exc:  # one photo that cannot be stored must not end the batch
+                log.exception("could not store %s", result.path)
+                summary.failed.append((result.path, f"could not store it: {exc.__class__.__name__}"))
             progress.step(result)
             if on_result is not None:
                 on_result(result)

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from celery import Celery
+from sqlalchemy.exc import SQLAlchemyError
 
-from workbench.batch import BatchOptions, BatchSummary, ocr_meta, plan_batch, read_photo, store_result
+from workbench.batch import BatchOptions, BatchSummary, count_on_job, ocr_meta, plan_batch, read_photo, store_result
 from workbench.config import Settings
 from workbench.db.models import Job, JobState
 from workbench.db.session import Database
@@ -67,8 +68,14 @@ def run_task(settings: Settings, path: Path, sha256: str, options_data: dict[str
     db = _database(settings.resolved_database_url)
     options = _options(options_data)
     result = read_photo(path, sha256, options)
-    if not store_result(db, result, ocr_meta(options), BatchSummary(), job_id=job_id):
-        return "already stored by this job"
+    try:
+        if not store_result(db, result, ocr_meta(options), BatchSummary(), job_id=job_id):
+            return "already stored by this job"
+    except SQLAlchemyError as exc:  # counted as failed, so the job still ends
+        log.exception("could not store %s", path)
+        with db.session(write=True) as session:
+            count_on_job(session, job_id, failed=True)
+        return f"could not store it: {exc.__class__.__name__}"
     return result.error or "read"
 
 

@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 
 SUFFIX_BY_FORMAT = {"JPEG": ".jpg", "MPO": ".jpg", "PNG": ".png", "TIFF": ".tif", "WEBP": ".webp"}
 CHUNK = 1 << 20
+# decoded inside a web request, so kept lower than the batch's limit: still above any phone (108 MP)
+UPLOAD_MAX_PIXELS = 120_000_000
 
 
 def safe_stem(original: str) -> str:
@@ -58,7 +60,7 @@ def store_upload(stream: IO[bytes], original_name: str, folder: Path, *, max_byt
         if size == 0:
             raise ImageError(f"{safe_stem(original_name)}: an empty file")
         try:
-            load_photo(tmp)
+            load_photo(tmp, max_pixels=UPLOAD_MAX_PIXELS)
         except ImageError as exc:
             raise ImageError(f"{safe_stem(original_name)}: {exc}") from None
         with Image.open(tmp) as img:

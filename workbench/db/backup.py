@@ -74,7 +74,8 @@ def restore(url: str, source: Path, *, keep_dir: Path) -> Path | None:
     """Bring a backup back; returns where the replaced database was kept (SQLite), so nothing is lost."""
     if not source.is_file():
         raise BadInput(f"{source}: no such backup file")
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")  # two restores in one second keep both copies
+    keep_dir.mkdir(parents=True, exist_ok=True)
     if url.startswith("sqlite"):
         with sqlite3.connect(source) as check:
             try:
@@ -97,6 +98,7 @@ def restore(url: str, source: Path, *, keep_dir: Path) -> Path | None:
     if url.startswith("postgresql"):
         kept = keep_dir / f"before-restore-{stamp}.pgdump"
         backup(url, kept)
-        _run(["pg_restore", "--clean", "--if-exists", "--no-owner", f"--dbname={_libpq_url(url)}", str(source)])
+        _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
+              f"--dbname={_libpq_url(url)}", str(source)])
         return kept
     raise BadInput(f"restore knows SQLite and PostgreSQL, not {make_url(url).drivername}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -111,6 +112,8 @@ def record_ocr(session: Session, image: SourceImage, *, pages: list[RecognizedPa
         page.ocr_runs.append(run)
         session.flush()
         transcription = page.transcription
+        # read the row again, locked: a person's save that landed since must win over this OCR
+        session.refresh(transcription, with_for_update=True)
         if transcription.edited_by_person:
             log.info("%s part %d: a person has edited it; OCR kept as run %d only", image.path, page.part, run.id)
         else:
@@ -173,6 +176,7 @@ def latest_run(session: Session, page_id: int, *, with_layout: bool = True) -> O
     return session.scalars(query).first()
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # all but tab and newline (\r is gone by now)
 PERSON_STATUSES = frozenset({Status.IN_PROGRESS, Status.NEEDS_REVIEW, Status.VERIFIED})
 WORK_STATUSES = (Status.NEW, Status.OCR_DONE, Status.IN_PROGRESS)
 
@@ -195,8 +199,10 @@ def _status_after_edit() -> Any:
 def save_text(session: Session, page_id: int, *, text: str, base_version: int, author: str | None,
               status: Status | None = None) -> Saved:
     """A person's save: refused when it is based on an older version than the current one."""
-    if "\x00" in text:
-        raise BadInput("the text contains a NUL character")
+    bad = sorted({f"U+{ord(ch):04X}" for ch in text if _CONTROL.match(ch)})
+    if bad:
+        raise BadInput(f"the text contains control characters ({', '.join(bad)}) that no export can carry; "
+                       "remove them (a pasted text often brings them)")
     if status is not None and status not in PERSON_STATUSES:
         raise BadInput(f"a person cannot set the status {status.value!r}")
     # compare-and-set in one statement, so two saves on the same version cannot both win

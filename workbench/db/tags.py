@@ -143,9 +143,9 @@ def settle_retakes(session: Session, delo_id: int) -> None:
     """Of the pages that show the same side, keep the best (OCR confidence, then sharpness); mark the rest
     as retakes of it. A choice a person made by hand is kept while it still applies."""
     pages = list(session.scalars(select(Page).where(Page.delo_id == delo_id, Page.leaf_number.is_not(None))))
-    by_side: dict[Side, list[Page]] = defaultdict(list)
-    for page in pages:
-        by_side[first_side(page)].append(page)  # type: ignore[index]
+    by_side: dict[tuple[Side | None, Side | None], list[Page]] = defaultdict(list)
+    for page in pages:  # a page showing ll. 61 ob.-62 is no retake of one showing l. 61 ob.
+        by_side[(first_side(page), last_side(page))].append(page)
     for group in by_side.values():
         ids = {p.id for p in group}
         if len(group) == 1:
@@ -300,7 +300,10 @@ def import_csv(session: Session, text: str) -> int:
                 raise BadInput(f"line {n}: no single photo with sha256 {row.get('sha256')!r} "
                                f"or file name {row.get('file_name')!r}")
             image = named[0]
-        part = int(row.get("part") or 0)
+        try:
+            part = int(row.get("part") or 0)
+        except ValueError:
+            raise BadInput(f"line {n}: part must be 0, 1 or 2, not {row.get('part')!r}") from None
         page = next((p for p in image.pages if p.part == part), None)
         if page is None:
             raise BadInput(f"line {n}: {Path(image.path).name} has no part {part}")

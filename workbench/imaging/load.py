@@ -74,16 +74,16 @@ def _eight_bit(img: Image.Image) -> Image.Image:
     return img
 
 
-def load_photo(path: Path) -> Photo:
+def load_photo(path: Path, *, max_pixels: int = MAX_PIXELS) -> Photo:
     """The photo upright, in 8-bit colour; anything that is not a single photo is a clear ImageError."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as img:
                 width, height = img.size
-                if width * height > MAX_PIXELS:
+                if width * height > max_pixels:
                     raise ImageError(f"the image claims {width} x {height} pixels, more than the "
-                                     f"{MAX_PIXELS // 1_000_000}-megapixel limit: a decompression bomb, not a photo")
+                                     f"{max_pixels // 1_000_000}-megapixel limit: a decompression bomb, not a photo")
                 if min(width, height) < MIN_SIDE:
                     raise ImageError(f"the image is {width} x {height} pixels: too small to be a page")
                 if img.format not in READABLE_FORMATS:

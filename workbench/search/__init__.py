@@ -253,7 +253,13 @@ def _spans(text: str, terms: list[Term]) -> list[tuple[int, int]] | None:
                 found = True
         if not found:
             return None
-    return sorted(spans)
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):  # a word and a phrase holding it mark the text once
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _snippet(text: str, spans: list[tuple[int, int]]) -> Markup:

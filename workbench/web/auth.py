@@ -76,7 +76,8 @@ def _safe_next(target: str | None) -> str:
     if not target:
         return url_for("pages.index")
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if (parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//")
+            or "\\" in target or any(ord(ch) < 32 for ch in target)):  # browsers read /\host as //host
         return url_for("pages.index")
     return target
 

@@ -41,7 +41,7 @@ def page_image(page_id: int) -> Response:
     conf = settings()
     with database().session() as session:
         page = get_page(session, page_id)
-        if page.derived_file is None:
+        if not page.derived_file:
             raise NotFound(f"page {page_id} has no page image yet")
         source = conf.derived_path / page.derived_file
     made = source.stat().st_mtime_ns if source.exists() else 0  # a page read again gets a new copy
