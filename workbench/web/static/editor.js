@@ -449,8 +449,14 @@
   }
   textArea.addEventListener("input", () => { hits = []; markText(); changed(); });
 
+  // an action asked for while a save is out (Verify during an autosave) waits for it, and survives a retry
+  let pendingAction = null;
+
   async function save(action) {
-    if (inFlight || (conflict && !action)) return;
+    if (inFlight) { if (action) pendingAction = action; return; }
+    action = action || pendingAction;
+    pendingAction = null;
+    if (conflict && !action) return;
     const text = currentText();
     if (text === savedText && !action) return;
     clearTimeout(timer);
@@ -469,7 +475,8 @@
       offline = true;
       keepDraft();
       show("offline: your text is kept in this browser and will be sent when the server answers");
-      timer = setTimeout(() => save(action), RETRY_MS);
+      pendingAction = action || pendingAction;
+      timer = setTimeout(() => save(), RETRY_MS);
       return;
     }
     inFlight = false;
@@ -484,8 +491,9 @@
       if (dirty) { keepDraft(); timer = setTimeout(() => save(), AUTOSAVE_MS); }
       else dropDraft();
       show(dirty ? "unsaved changes" : `saved, version ${body.version}`);
+      if (pendingAction) save();
     } else if (response.status === 409) {
-      showConflict(body, text);
+      showConflict(body, currentText());  // what is in the editor now, keystrokes made meanwhile included
     } else if (response.status === 401) {
       keepDraft();
       show("logged out: your text is kept in this browser; log in again in another tab, then save");
