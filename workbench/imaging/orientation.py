@@ -90,9 +90,11 @@ MARGIN_LEAD = 0.25  # left alignment must beat right alignment by this share to 
 
 
 def line_margins(grey: np.ndarray) -> Margins | None:
-    """How well the text lines' starts and ends line up, from words smeared into lines at half size."""
-    half = cv2.pyrDown(grey)
+    """How well the text lines' starts and ends line up, from words smeared into lines (at most 8 px high)."""
+    half = grey
     letter = x_height(half) or 7.5
+    while letter > 8.0:
+        half, letter = cv2.pyrDown(half), letter / 2
     _, mask = cv2.threshold(half, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     smear = cv2.getStructuringElement(cv2.MORPH_RECT, (int(letter * 2.5) | 1, 1))
     lines = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, smear)

@@ -44,6 +44,9 @@ log = logging.getLogger(__name__)
 DebugHook = Callable[[str, np.ndarray], None]
 
 MAX_SIDE = 6000  # no page image longer than this, whatever the letter height says
+# Within this band of page pixels per photo pixel the photo keeps its own resolution: the letters are near
+# enough the target height, and the letter height itself is measured on the small copy only to a pixel.
+NATIVE_BAND = (0.8, 1.12)
 
 
 @dataclass(slots=True)
@@ -260,7 +263,13 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
         for part, x0, x1 in parts
     ]
     if options.upside_down:
-        pages = _settle_upside_down(pages, options, rec)
+        start = time.perf_counter()
+        upright = clearly_upright(level_grey[:, parts[0][1]:parts[0][2]])  # a margin shows on the small copy
+        record = Step("margins", {"upright": upright}, time.perf_counter() - start)
+        for page in pages:
+            page.steps.append(record)
+        if not upright:
+            pages = _settle_upside_down(pages, options, rec)
     return pages
 
 
@@ -301,6 +310,8 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, *, options: Pipeli
             zoom = 1 / photo_scale
         else:
             zoom = options.letter_height / letter
+        if NATIVE_BAND[0] <= zoom * photo_scale <= NATIVE_BAND[1]:
+            zoom = 1 / photo_scale  # resampling a sharp scan this little only blurs it
         zoom = min(zoom, MAX_SIDE / max(part_w, part_h), 2.5 / photo_scale)
         step.params = {"letter_height": round(letter, 2) if letter else None, "zoom": round(zoom, 3),
                        "photo_scale": round(zoom * photo_scale, 3)}
@@ -373,14 +384,9 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, *, options: Pipeli
 def _settle_upside_down(pages: list[PreparedPage], options: PipelineOptions, rec: _Recorder) -> list[PreparedPage]:
     """Turn all pages by 180 degrees if the first reads better that way; a spread's parts swap."""
     start = time.perf_counter()
-    if clearly_upright(pages[0].image):
-        record = Step("upside-down", {"flipped": False, "cue": "left margin"}, time.perf_counter() - start)
-        for page in pages:
-            page.steps.append(record)
-        return pages
     reader = options.reader or tesseract_reader(options.languages)
     verdict = check_upside_down(pages[0].image, reader)
-    record = Step("upside-down", {"flipped": verdict.flipped, "cue": "ocr", "x_height": round(verdict.x_height, 1),
+    record = Step("upside-down", {"flipped": verdict.flipped, "x_height": round(verdict.x_height, 1),
                                   "upright_confidence": round(verdict.upright_confidence, 1),
                                   "flipped_confidence": round(verdict.flipped_confidence, 1)},
                   time.perf_counter() - start)
