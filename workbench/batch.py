@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
+import multiprocessing.context
 import os
 import sys
 import time
@@ -187,6 +189,14 @@ def _hand_or_print(layout: Page, image: np.ndarray) -> tuple[Page, bool]:
     return layout, False
 
 
+def _process_context() -> multiprocessing.context.BaseContext:
+    """Workers start from a fresh server process, not a fork of this one: a fork of a process with threads
+    (the web app's job threads, a test runner's) can inherit a lock held mid-use and hang."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["workbench.batch"])
+    return context
+
+
 def _init_worker() -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
     cv2.setNumThreads(1)
@@ -198,7 +208,8 @@ def _results(todo: list[tuple[Path, str]], options: BatchOptions) -> Iterator[Ph
         for path, sha in todo:
             yield read_photo(path, sha, options)
         return
-    with ProcessPoolExecutor(max_workers=min(options.workers, len(todo)), initializer=_init_worker) as pool:
+    with ProcessPoolExecutor(max_workers=min(options.workers, len(todo)), initializer=_init_worker,
+                             mp_context=_process_context()) as pool:
         futures: list[Future[PhotoResult]] = [pool.submit(read_photo, path, sha, options) for path, sha in todo]
         try:
             for future in as_completed(futures):
