@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
 from pathlib import Path
 
@@ -52,3 +53,17 @@ def test_a_full_disk_leaves_no_partial_file(tmp_path: Path, monkeypatch: pytest.
         write_atomically(target, b"new")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["page.txt"]
+
+
+def test_an_untagged_photo_never_overwrites_the_manifest(runner, settings, db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import TEXTS, draw_page
+
+    folder = tmp_path / "named"
+    folder.mkdir()
+    draw_page(folder / "export-manifest.png", TEXTS["letter"])
+    assert invoke(runner, settings, "ocr", str(folder), "-j", "1").exit_code == 0
+    out = tmp_path / "out"
+    assert invoke(runner, settings, "export", "--format", "json", "--out", str(out), "--status", "any").exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == ["export-manifest-2.json", "export-manifest.json"]
+    manifest = json.loads((out / "export-manifest.json").read_text(encoding="utf-8"))
+    assert manifest["pages"][0]["path"] == "export-manifest-2.json"

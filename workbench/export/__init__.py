@@ -63,10 +63,11 @@ class Written:
 
 
 def _dedupe(pages: list[ExportPage]) -> list[ExportPage]:
-    """Two pages with one name (one stem in two folders, two photos of one side) get -2, -3."""
+    """Two pages with one name (one stem in two folders, two photos of one side) get -2, -3; so does an
+    untagged photo named like a file's document, the index or the manifest beside it."""
     from dataclasses import replace
 
-    taken: set[str] = set()
+    taken = {"/" + MANIFEST.rsplit(".", 1)[0], "/index"} | {"/" + page.folder for page in pages if page.folder}
     result = []
     for page in pages:
         name, n = page.name, 2
