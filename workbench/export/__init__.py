@@ -7,7 +7,6 @@ module that reads the database. Heavy libraries (lxml, fpdf2, python-docx, iiif-
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import tempfile
@@ -16,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from workbench.export.jsondata import json_bytes
 from workbench.export.model import ExportFile, ExportPage
 from workbench.export.registry import Format, formats, get_format
 
@@ -121,6 +121,6 @@ def export_pages(db: Database, *, fmt: str, out: Path, verified_only: bool = Tru
                                   "pages": [p.path for p in pages], "sha256": hashlib.sha256(payload).hexdigest()})
     manifest = {"format": renderer.name, "status": "verified" if verified_only else "any", "cite": cite or "",
                 "pages": written.pages, "files": written.files}
-    put(MANIFEST, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    put(MANIFEST, json_bytes(manifest))
     log.info("exported %d page(s) and %d file(s) as %s to %s", len(written.pages), len(written.files), fmt, out)
     return written.paths

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from workbench.export.jsondata import json_bytes
 from workbench.export.model import ExportFile, ExportPage
 
 FALLBACK_BASE = "https://workbench.invalid"
@@ -52,7 +53,7 @@ def _manifest(mid: str, label: str, pages: list[ExportPage], summary: str = "") 
     for page in pages:
         _canvas(manifest, page)
     data = json.loads(manifest.json())
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return json_bytes(data)
 
 
 class Iiif:

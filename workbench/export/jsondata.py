@@ -35,7 +35,8 @@ def page_data(page: ExportPage) -> dict[str, Any]:
             "layout": layout_data(page.layout)}
 
 
-def _dump(data: dict[str, Any]) -> bytes:
+def json_bytes(data: dict[str, Any]) -> bytes:
+    """UTF-8 JSON as every JSON the exports write it: Cyrillic as is, indented, ending in a newline."""
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
@@ -46,10 +47,10 @@ class Json:
     label = "JSON (all the data)"
 
     def render_page(self, page: ExportPage) -> bytes:
-        return _dump({"schema": SCHEMA, "page": page_data(page)})
+        return json_bytes({"schema": SCHEMA, "page": page_data(page)})
 
     def render_file(self, file: ExportFile) -> bytes:
-        return _dump({"schema": SCHEMA, "file": {
+        return json_bytes({"schema": SCHEMA, "file": {
             "name": file.name, "citation": file.citation, "citation_local": file.citation_local,
             "archive": file.archive, "fond": file.fond, "opis": file.opis, "delo": file.delo, "title": file.title},
             "pages": [page_data(p) for p in file.pages]})
