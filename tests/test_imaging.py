@@ -223,6 +223,28 @@ def test_pipeline_does_no_harm_on_a_clean_scan() -> None:
     assert text <= raw + 0.005
 
 
+def test_page_found_on_a_speckled_table_with_a_shaded_edge() -> None:
+    """Dirt on the table and a grubby page edge look like letters to the ink mask; the page is still the page."""
+    photo = photo_of(render())
+    rng = np.random.default_rng(5)
+    page_area = np.zeros(photo.shape[:2], np.uint8)
+    corners = np.array([(240, 180), (1560, 230), (1610, 1200), (190, 1160)], np.int32)
+    cv2.fillConvexPoly(page_area, corners, 1)
+    for _ in range(400):  # letter-sized specks beyond the page
+        x, y = int(rng.integers(0, 1800)), int(rng.integers(0, 1400))
+        if not page_area[y, x]:
+            cv2.circle(photo, (x, y), int(rng.integers(2, 5)), (15, 20, 30), -1)
+    cv2.polylines(photo, [corners], True, (90, 90, 90), 5)  # a darkened, worn edge
+    for x in range(300, 1500, 150):  # grubby spots along the bottom edge
+        y = int(np.interp(x, [190, 1610], [1160, 1200]))
+        cv2.circle(photo, (x, y - 9), 4, (60, 60, 70), -1)
+    for y in (400, 700, 1000):  # binding holes near the left edge
+        cv2.circle(photo, (int(np.interp(y, [180, 1160], [240, 190])) + 22, y), 7, (30, 30, 30), -1)
+    quad = find_page(photo)
+    assert quad is not None
+    assert np.abs(quad.corners - corners).max() < 15
+
+
 def test_page_quad_that_cuts_through_the_text_is_no_page() -> None:
     """A brighter patch of paper whose outline crosses the lines is not a page: a page has margins."""
     page = render(min_height=700)[:700, :1400].astype(np.float32)
