@@ -110,7 +110,7 @@ def generate(case: Case, out: Path) -> tuple[Path, Path]:
     return files.image, files.ground_truth
 
 
-def run_case(case: Case, out: Path) -> Result:
+def run_case(case: Case, out: Path, lang: str = "page") -> Result:
     import cv2
 
     cv2.setNumThreads(1)  # one core per photo, as the batch runs
@@ -122,7 +122,7 @@ def run_case(case: Case, out: Path) -> Result:
 
     image, truth = generate(case, out)
     reference = truth.read_text(encoding="utf-8")
-    languages = language_of(case.text)
+    languages = language_of(case.text) if lang == "page" else lang
     engine = TesseractEngine()
     photo = load_photo(image)
     try:
@@ -217,6 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--only", default="", help="comma-separated kinds to run (e.g. curl,spread)")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--lang", default="page", help="Tesseract languages for every photo, e.g. rus+ukr "
+                        "(default 'page': each in its own text's language, rus or ukr)")
     parser.add_argument("--verbose", action="store_true", help="print every photo's figures")
     args = parser.parse_args(argv)
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -228,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         cases = [c for c in cases if c.kind in wanted]
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        results = list(pool.map(run_case, cases, [args.out] * len(cases)))
+        results = list(pool.map(run_case, cases, [args.out] * len(cases), [args.lang] * len(cases)))
     if args.verbose:
         for r in results:
             print(f"{r.case.name:<16} {r.case.font:<17} {r.case.size_pt:4.0f}pt raw {_pct(r.raw_cer)} "
