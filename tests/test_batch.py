@@ -65,6 +65,20 @@ def test_force_reads_again_but_keeps_a_persons_text(runner, settings, db, photos
         assert sources == [RevisionSource.OCR, RevisionSource.OCR]
 
 
+def test_a_page_read_again_with_other_geometry_keeps_the_old_page_image(settings, db, photos: Path) -> None:
+    """The image the stored boxes refer to stays until a new run is committed: the new one gets its own name."""
+    derived = settings.derived_path
+    run_batch(db, [photos / "IMG_0003.jpg"], BatchOptions(jobs=1, preprocess=False, derived_path=derived), bar=False)
+    with db.session() as session:
+        first = list_pages(session)[0].derived_file
+    assert first and (derived / first).is_file()
+    run_batch(db, [photos / "IMG_0003.jpg"], BatchOptions(jobs=1, force=True, derived_path=derived), bar=False)
+    with db.session() as session:
+        second = list_pages(session)[0].derived_file
+    assert second and second != first and (derived / second).is_file()
+    assert (derived / first).is_file()
+
+
 def test_a_failing_page_is_recorded_and_the_batch_goes_on(runner, settings, db, photos: Path) -> None:
     (photos / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 this is not the rest of a JPEG")
     result = invoke(runner, settings, "ocr", str(photos), "-j", "2")

@@ -135,15 +135,24 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _write_jpeg(path: Path, image: np.ndarray) -> None:
-    """Write via a temporary name, so a reader never sees half an image."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _write_page_image(folder: Path, stem: str, image: np.ndarray) -> str:
+    """Write a page image under a name of its own content (``STEM-DIGEST.jpg``); return it relative to ``folder``.
+
+    A page read again with other geometry gets a new file, so the image the stored boxes refer to stays
+    in place until the new OCR run is committed; a temporary name keeps half an image from any reader.
+    """
     ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, DERIVED_JPEG_QUALITY])
     if not ok:
-        raise WorkbenchError(f"could not encode {path.name}")
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(encoded.tobytes())
-    os.replace(tmp, path)
+        raise WorkbenchError(f"could not encode the page image {stem}")
+    data = encoded.tobytes()
+    name = f"{stem}-{hashlib.sha256(data).hexdigest()[:12]}.jpg"
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    return name
 
 
 def read_photo(path: Path, sha256: str, options: BatchOptions) -> PhotoResult:
@@ -164,8 +173,7 @@ def read_photo(path: Path, sha256: str, options: BatchOptions) -> PhotoResult:
             seconds_ocr = time.perf_counter() - started
             layout.steps = page.steps
             layout, handwriting = _hand_or_print(layout, page.image)
-            derived = f"{sha256[:2]}/{sha256}-{page.part}.jpg"
-            _write_jpeg(options.derived_path / derived, page.display)
+            derived = _write_page_image(options.derived_path, f"{sha256[:2]}/{sha256}-{page.part}", page.display)
             result.pages.append(RecognizedPage(
                 part=page.part, layout=layout, derived_file=derived, transform=page.to_photo.to_json(),
                 seconds_preprocess=seconds_preprocess, seconds_ocr=seconds_ocr, handwriting=handwriting,
