@@ -88,29 +88,28 @@ def _wants_json() -> bool:
     return request.is_json or request.path.startswith("/api/")
 
 
+def _error_response(message: str, status: int, **extra: Any) -> tuple[Response | str, int]:
+    """JSON for the scripts, the error page for a person."""
+    if _wants_json():
+        return jsonify({"error": message, **extra}), status
+    return render_template("error.html", message=message, status=status), status
+
+
 def _register_errors(app: Flask) -> None:
     @app.errorhandler(WorkbenchError)
     def workbench_error(exc: WorkbenchError) -> tuple[Response | str, int]:
-        payload: dict[str, Any] = {"error": str(exc)}
-        if isinstance(exc, StaleVersion):
-            payload["current_version"] = exc.current_version
-        if _wants_json():
-            return jsonify(payload), exc.http_status
-        return render_template("error.html", message=str(exc), status=exc.http_status), exc.http_status
+        extra = {"current_version": exc.current_version} if isinstance(exc, StaleVersion) else {}
+        return _error_response(str(exc), exc.http_status, **extra)
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(exc: RequestEntityTooLarge) -> tuple[Response | str, int]:
-        message = f"The upload is larger than the {settings().max_upload_mb} MB limit; nothing was stored."
-        if _wants_json():
-            return jsonify({"error": message}), 413
-        return render_template("error.html", message=message, status=413), 413
+        return _error_response(
+            f"The upload is larger than the {settings().max_upload_mb} MB limit; nothing was stored.", 413)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError) -> tuple[Response | str, int]:
-        message = f"The form had expired or came from elsewhere ({exc.description}); reload the page."
-        if _wants_json():
-            return jsonify({"error": message}), 400
-        return render_template("error.html", message=message, status=400), 400
+        return _error_response(
+            f"The form had expired or came from elsewhere ({exc.description}); reload the page.", 400)
 
 
 def database() -> Database:
