@@ -28,3 +28,18 @@ def test_photos_chosen_in_the_browser_are_sent_and_read(browser, live_server, db
     with db.session() as session:
         texts = {p.image.stem: p.transcription.text for p in list_pages(session)}
     assert "Лутовинов" in texts["IMG_0500"]
+
+
+def test_a_file_chosen_before_the_script_has_run_is_still_sent(browser, live_server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "early.jpg"
+    bad.write_bytes(b"<html>not a photo</html>")
+    page = logged_in(browser, live_server, "tanya")
+    held = []
+    page.route("**/static/upload.js", lambda route: held.append(route))  # the script waits until the file is chosen
+    page.goto(f"{live_server}/upload", wait_until="commit")
+    page.wait_for_selector("#files", state="attached")
+    page.set_input_files("#files", [str(bad)])
+    page.wait_for_timeout(100)
+    assert held, "the page asked for its script"
+    held[0].continue_()
+    expect(page.locator("#refused")).to_contain_text("early.jpg", timeout=20_000)

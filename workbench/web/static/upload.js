@@ -76,8 +76,12 @@
     setTimeout(() => follow(jobId), 1000);
   }
 
-  $("files").addEventListener("change", (e) => upload([...e.target.files]));
-  $("folder").addEventListener("change", (e) => upload([...e.target.files]));
+  for (const id of ["files", "folder"]) {
+    const input = $(id);
+    input.addEventListener("change", () => upload([...input.files]));
+    // files chosen before this script ran (a quick hand, a slow connection) are sent too
+    if (input.files.length) upload([...input.files]);
+  }
   const zone = $("dropzone");
   zone.addEventListener("dragover", (e) => { e.preventDefault(); zone.classList.add("over"); });
   zone.addEventListener("dragleave", () => zone.classList.remove("over"));
