@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from workbench.imaging.components import components
+
 log = logging.getLogger(__name__)
 
 
@@ -47,7 +49,7 @@ def find_lines(mask: np.ndarray, letter: float) -> list[LineFit]:
     smear = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (run, 1)))
     smear = cv2.morphologyEx(smear, cv2.MORPH_OPEN,
                              cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(letter * 1.5)), 1)))
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(smear, connectivity=8)
+    count, labels, stats, _ = components(smear)
     lines: list[LineFit] = []
     min_width = max(width * 0.3, letter * 12)
     for label in range(1, count):

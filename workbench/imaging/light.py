@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from workbench.imaging.components import components
 from workbench.imaging.geometry import resize_long_side
 
 log = logging.getLogger(__name__)
@@ -191,9 +192,10 @@ def ink_mask(grey: np.ndarray) -> np.ndarray:
 
     Page edges, the table and sensor noise are not letters: long, tall or tiny components go.
     """
-    level, _ = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    _, mask = cv2.threshold(grey, min(level, 225.0), 255, cv2.THRESH_BINARY_INV)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    level, mask = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    if level > 225:
+        _, mask = cv2.threshold(grey, 225, 255, cv2.THRESH_BINARY_INV)
+    count, labels, stats, _ = components(mask)
     if count <= 1:
         return mask
     height, width = mask.shape
@@ -201,7 +203,7 @@ def ink_mask(grey: np.ndarray) -> np.ndarray:
     keep = (h <= max(6, height * 0.06)) & (w <= max(6, width * 0.25)) & (area >= 4) & (h >= 2)
     keep &= area >= 0.12 * w * h  # not the outline of a frame or a long thin edge
     keep[0] = False
-    return np.where(keep[labels], 255, 0).astype(np.uint8)
+    return np.where(keep, 255, 0).astype(np.uint8)[labels]
 
 
 def binarize(grey: np.ndarray) -> np.ndarray:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from workbench.imaging.components import components
+
 log = logging.getLogger(__name__)
 
 # A reader takes a grey image and returns (word centre y, confidence 0..100, characters) per word.
@@ -36,7 +38,7 @@ MIN_CONFIDENCE = 50.0  # a turn is only taken when the turned crop reads at leas
 def text_mask(grey: np.ndarray, letter: float) -> np.ndarray:
     """Letter-sized dark components only: a page's shadowed edge or a noisy margin is no text."""
     _, mask = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    count, labels, stats, _ = components(mask)
     if count <= 1:
         return mask
     w, h, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
@@ -68,7 +70,7 @@ def _mean_confidence(words: list[tuple[float, float, int]]) -> float:
 def x_height(grey: np.ndarray) -> float | None:
     """The body x-height of a page in pixels, from its letter-like components."""
     _, mask = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    _, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    _, _, stats, _ = components(mask)
     w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
     h = h[(h >= 3) & (w <= 3 * h) & (h <= grey.shape[0] * 0.05) & (w <= grey.shape[1] * 0.1)]
     if len(h) < 15:
@@ -98,7 +100,7 @@ def line_margins(grey: np.ndarray) -> Margins | None:
     _, mask = cv2.threshold(half, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     smear = cv2.getStructuringElement(cv2.MORPH_RECT, (int(letter * 2.5) | 1, 1))
     lines = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, smear)
-    _, _, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
+    _, _, stats, _ = components(lines)
     x, w, h = stats[1:, cv2.CC_STAT_LEFT], stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
     keep = (h >= 0.8 * letter) & (h <= 4 * letter) & (w >= 8 * letter)
     starts, ends = x[keep].astype(float), (x + w)[keep].astype(float)

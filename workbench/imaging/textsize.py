@@ -5,10 +5,12 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from workbench.imaging.components import components
+
 
 def letter_height(mask: np.ndarray) -> float | None:
     """Median height of letter-like components of a binary mask (ink = 255); None if too few."""
-    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    count, _, stats, _ = components(mask)
     if count < 20:
         return None
     widths = stats[1:, cv2.CC_STAT_WIDTH]
