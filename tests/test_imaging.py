@@ -283,3 +283,16 @@ def test_a_page_with_a_left_margin_and_ragged_ends_needs_no_upside_down_read() -
         w = int(len(line) * 15.6)
         centred[y:y + 40, 700 - w // 2:700 - w // 2 + w] = page[y:y + 40, 52:52 + w]
     assert not clearly_upright(centred)
+
+
+def test_ink_model_is_the_same_for_the_same_page_whatever_ran_before() -> None:
+    page = render()
+    rng = np.random.default_rng(3)
+    colour = np.full((*page.shape, 3), 240, np.uint8)
+    ink = page < 128
+    # a blurred carbon copy: violet ink of uneven colour, two shades k-means may split either way
+    colour[ink] = np.clip(rng.normal((150, 60, 120), 35, (int(ink.sum()), 3)), 0, 255).astype(np.uint8)
+    first = fit_ink(colour)
+    cv2.randu(np.empty(1000, np.uint8), 0, 255)  # other work in the same process moves OpenCV's generator
+    again = fit_ink(colour)
+    assert (first.weights, first.floor, first.gain) == (again.weights, again.floor, again.gain)
