@@ -14,7 +14,7 @@ from workbench.batch import BatchOptions, run_batch
 from workbench.db.models import OcrRun
 from workbench.db.store import list_pages
 from workbench.imaging.textlines import find_line_boxes
-from workbench.ocr.quality import looks_like_noise
+from workbench.ocr.quality import drop_noise_lines, looks_like_noise, settle
 from workbench.page import BBox, Block, Line, Page, Word
 
 
@@ -49,6 +49,34 @@ def test_noise_is_told_from_print() -> None:
     assert not looks_like_noise(page(("Приказ", 85.0), ("УВольНЯЮ", 30.0), ("несяц", 25.0), ("срок", 80.0),
                                      ("Бойко", 36.0)))
     assert not looks_like_noise(page())
+
+
+def _line(y: int, *words: tuple[str, float]) -> Line:
+    box = BBox(10, y, 400, y + 30)
+    return Line(box, [Word(t, box, c) for t, c in words])
+
+
+def test_stray_lines_of_signs_are_dropped_and_kept_in_the_run() -> None:
+    # what Tesseract made of a pencil mark and a page edge above a printed order (benchmark pencil-032)
+    lines = [_line(0, ("ут}", 22.0), ("г", 45.0)), _line(40, ("#", 25.0)),
+             _line(80, ("СВОДКА", 96.0)), _line(120, ("о", 96.0), ("ходе", 96.0), ("сева", 95.0)),
+             _line(160, ("52", 90.0)),  # a page number read with confidence stays
+             _line(200, ("гопова", 15.0), ("гравазнхя", 20.0)),  # blurred text: poor, but words to correct
+             _line(240, ("ААА", 20.0), ("о", 25.0))]
+    page = Page(1000, 1000, [Block(BBox(10, 0, 400, 270), lines)])
+    kept = drop_noise_lines(page)
+    assert kept.text.splitlines() == ["СВОДКА", "о ходе сева", "52", "гопова гравазнхя"]
+    assert kept.blocks[0].bbox == BBox(10, 80, 400, 230)
+    assert kept.steps[-1].name == "noise-lines"
+    assert kept.steps[-1].params["dropped"] == ["ут} г", "#", "ААА о"]
+    assert drop_noise_lines(kept) is kept  # nothing more to drop
+
+
+def test_a_handwritten_page_keeps_its_line_strips_not_filtered(tmp_path: Path) -> None:
+    grey = cv2.imread(str(scribble_page(tmp_path / "hand.png", lines=6)), cv2.IMREAD_GRAYSCALE)
+    noise = Page(grey.shape[1], grey.shape[0], [Block(BBox(0, 0, 10, 10), [_line(0, ("~;|", 20.0), ("ии", 12.0))])])
+    layout, handwriting = settle(noise, grey)
+    assert handwriting and len(list(layout.lines())) == 6
 
 
 def test_opencv_finds_the_lines_of_handwriting(tmp_path: Path) -> None:

@@ -40,10 +40,8 @@ from workbench.errors import BadInput, WorkbenchError
 from workbench.imaging.fingerprint import difference_hash, sharpness
 from workbench.imaging.load import IMAGE_SUFFIXES, load_photo
 from workbench.imaging.pipeline import PipelineOptions, prepare
-from workbench.imaging.textlines import find_line_boxes
-from workbench.ocr.quality import lines_only, looks_like_noise
+from workbench.ocr.quality import settle
 from workbench.ocr.tesseract import TesseractEngine
-from workbench.page import Page
 
 log = logging.getLogger(__name__)
 
@@ -172,7 +170,7 @@ def read_photo(path: Path, sha256: str, options: BatchOptions) -> PhotoResult:
             layout = engine.recognize(page.image, languages=options.languages, timeout=options.timeout, psm=page.psm)
             seconds_ocr = time.perf_counter() - started
             layout.steps = page.steps
-            layout, handwriting = _hand_or_print(layout, page.image)
+            layout, handwriting = settle(layout, page.image)
             derived = _write_page_image(options.derived_path, f"{sha256[:2]}/{sha256}-{page.part}", page.display)
             result.pages.append(RecognizedPage(
                 part=page.part, layout=layout, derived_file=derived, transform=page.to_photo.to_json(),
@@ -184,17 +182,6 @@ def read_photo(path: Path, sha256: str, options: BatchOptions) -> PhotoResult:
         log.exception("unexpected failure on %s", path)
         result.error = f"{type(exc).__name__}: {exc}"
     return result
-
-
-def _hand_or_print(layout: Page, image: np.ndarray) -> tuple[Page, bool]:
-    """Noise, or no words where there are lines of ink: a page for transcription by hand, line by line."""
-    noise = looks_like_noise(layout)
-    if not noise and any(True for _ in layout.words()):
-        return layout, False
-    boxes = find_line_boxes(image)
-    if noise or len(boxes) >= 2:
-        return lines_only(layout, boxes), True
-    return layout, False
 
 
 def _process_context() -> multiprocessing.context.BaseContext:
