@@ -16,13 +16,15 @@ from workbench.page import BBox, Block, Line, Page, Word
     ("Хapьков", "Харьков"),  # Latin a and p
     ("Сiчень", "Січень"),  # Ukrainian і read as Latin i
     ("пр0токол", "протокол"),
+    ("IV-ого.Хapьков", "IV-ого.Харьков"),  # run by run: the numeral stays, the town is mended
 ])
 def test_mixed_words_become_cyrillic(read: str, meant: str) -> None:
     assert mend_word(read) == meant
 
 
 @pytest.mark.parametrize("word", ["1-го", "№1", "1926г.", "F.", "Kiev", "Лист", "в1", "1з", "ф.2595", "Nо",
-                                  "ll.", "IV", "ДОЛ-10"])
+                                  "ll.", "IV", "ДОЛ-10", "IV-ого", "I-го", "Николай-II", "1.X.1926года",
+                                  "тов.X", "X-лучи", "F. 2595, op. 1, d. 102, l. 21 ob."])
 def test_numbers_latin_words_and_references_stay(word: str) -> None:
     assert mend_word(word) == word
 
