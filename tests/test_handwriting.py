@@ -62,13 +62,22 @@ def test_stray_lines_of_signs_are_dropped_and_kept_in_the_run() -> None:
              _line(80, ("СВОДКА", 96.0)), _line(120, ("о", 96.0), ("ходе", 96.0), ("сева", 95.0)),
              _line(160, ("52", 90.0)),  # a page number read with confidence stays
              _line(200, ("гопова", 15.0), ("гравазнхя", 20.0)),  # blurred text: poor, but words to correct
-             _line(240, ("ААА", 20.0), ("о", 25.0))]
-    page = Page(1000, 1000, [Block(BBox(10, 0, 400, 270), lines)])
+             _line(240, ("ААА", 20.0), ("о", 25.0)),
+             # a poor carbon copy: dates, numbers and references stay however unsure Tesseract is
+             _line(280, ("20.VII.26", 45.0)), _line(320, ("№", 40.0), ("37", 45.0)),
+             _line(360, ("ф.", 40.0), ("1,", 40.0), ("оп.", 40.0)), _line(400, ("п'ять", 40.0))]
+    other = Block(BBox(500, 0, 900, 30), [_line(0, ("Справка", 90.0))])
+    page = Page(1000, 1000, [Block(BBox(10, 0, 400, 430), lines), other])
     kept = drop_noise_lines(page)
-    assert kept.text.splitlines() == ["СВОДКА", "о ходе сева", "52", "гопова гравазнхя"]
-    assert kept.blocks[0].bbox == BBox(10, 80, 400, 230)
+    assert kept.text.splitlines() == ["СВОДКА", "о ходе сева", "52", "гопова гравазнхя", "20.VII.26", "№ 37",
+                                      "ф. 1, оп.", "п'ять", "", "Справка"]
+    assert kept.blocks[0].bbox == BBox(10, 80, 400, 430)
+    assert kept.blocks[1] is other  # a block that lost nothing is left as it was
     assert kept.steps[-1].name == "noise-lines"
-    assert kept.steps[-1].params["dropped"] == ["ут} г", "#", "ААА о"]
+    assert kept.steps[-1].params["dropped"] == [
+        {"text": "ут} г", "bbox": [10, 0, 400, 30], "confidence": 33.5},
+        {"text": "#", "bbox": [10, 40, 400, 70], "confidence": 25.0},
+        {"text": "ААА о", "bbox": [10, 240, 400, 270], "confidence": 22.5}]
     assert drop_noise_lines(kept) is kept  # nothing more to drop
 
 

@@ -19,11 +19,13 @@ from workbench.page import BBox, Block, Line, Page, Step
 GOOD_WORD_CONFIDENCE = 70.0
 MIN_GOOD_SHARE = 0.12  # of the letters, in words Tesseract is sure of
 MIN_MEAN_CONFIDENCE = 32.0
-# A stray line: Tesseract less sure of it than a coin toss, and no word of it a run of four letters. On the
-# benchmark's photos such lines were all margin noise; real text read that badly still holds longer words.
+# A stray line: Tesseract less sure of it than a coin toss, no digit or numero sign (dates, numbers, leaf and
+# file references stay however badly read) and no word with a run of four letters. On the benchmark's photos
+# such lines were all margin noise; real text read that badly still holds longer words.
 NOISE_LINE_CONFIDENCE = 50.0
 NOISE_LINE_LETTERS = 4
-_LETTER_RUN = re.compile(r"[^\W\d_]+")
+_LETTER_RUN = re.compile(r"[^\W\d_]+(?:['’ʼ-][^\W\d_]+)*")  # п'ять, Северо-Донецкой: one run
+_NUMBER = re.compile(r"[\d№]")
 
 
 def looks_like_noise(page: Page) -> bool:
@@ -46,7 +48,7 @@ def lines_only(page: Page, boxes: list[BBox]) -> Page:
 
 def is_noise_line(line: Line) -> bool:
     """A short low-confidence line of stray letters and signs: a mark on the page, not text."""
-    if not line.words:
+    if not line.words or any(_NUMBER.search(w.text) for w in line.words):
         return False
     confidence = sum(w.confidence for w in line.words) / len(line.words)
     longest = max((len(run) for w in line.words for run in _LETTER_RUN.findall(w.text)), default=0)
@@ -54,15 +56,20 @@ def is_noise_line(line: Line) -> bool:
 
 
 def drop_noise_lines(page: Page) -> Page:
-    """The page without its stray lines; their text is kept in a ``noise-lines`` step of the run."""
-    dropped: list[str] = []
+    """The page without its stray lines; each one's text, box and confidence go to a ``noise-lines`` step."""
+    dropped: list[dict[str, object]] = []
     blocks: list[Block] = []
     for block in page.blocks:
-        kept = [line for line in block.lines if not is_noise_line(line)]
-        dropped.extend(line.text for line in block.lines if is_noise_line(line))
-        if kept or not block.lines:
-            blocks.append(Block(bbox=BBox.enclosing([line.bbox for line in kept]) if kept else block.bbox,
-                                lines=kept))
+        flags = [is_noise_line(line) for line in block.lines]
+        if not any(flags):
+            blocks.append(block)
+            continue
+        dropped.extend({"text": line.text, "bbox": [line.bbox.x0, line.bbox.y0, line.bbox.x1, line.bbox.y1],
+                        "confidence": round(sum(w.confidence for w in line.words) / len(line.words), 1)}
+                       for line, noise in zip(block.lines, flags, strict=True) if noise)
+        kept = [line for line, noise in zip(block.lines, flags, strict=True) if not noise]
+        if kept:
+            blocks.append(Block(bbox=BBox.enclosing([line.bbox for line in kept]), lines=kept))
     if not dropped:
         return page
     steps = [*page.steps, Step("noise-lines", {"dropped": dropped}, 0.0)]
