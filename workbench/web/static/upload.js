@@ -78,9 +78,12 @@
 
   for (const id of ["files", "folder"]) {
     const input = $(id);
-    input.addEventListener("change", () => upload([...input.files]));
+    // the chosen files are taken, then the input is cleared: the same photo can be chosen again, and a
+    // browser restoring the form on "back" finds nothing to send twice
+    const take = () => { const files = [...input.files]; input.value = ""; upload(files); };
+    input.addEventListener("change", take);
     // files chosen before this script ran (a quick hand, a slow connection) are sent too
-    if (input.files.length) upload([...input.files]);
+    if (input.files.length) take();
   }
   const zone = $("dropzone");
   zone.addEventListener("dragover", (e) => { e.preventDefault(); zone.classList.add("over"); });
