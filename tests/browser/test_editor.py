@@ -123,6 +123,26 @@ def test_line_by_line_by_keyboard_only(browser, live_server, db) -> None:  # typ
     assert lines[0].endswith(" (копия)") and lines[1].endswith("№")
 
 
+def test_line_strips_come_when_the_layout_arrives_after_line_mode_opened(browser, live_server, db) -> None:  # type: ignore[no-untyped-def]
+    page_id = first_page_id(db)
+    page = logged_in(browser, live_server, "tanya")
+    held = []
+    page.route(f"**/api/pages/{page_id}", lambda route: held.append(route))  # a slow server
+    page.goto(f"{live_server}/pages/{page_id}")
+    page.locator("#text").focus()
+    page.keyboard.press("Alt+2")
+    expect(page.locator("#lines-mode input").first).to_be_focused()
+    page.keyboard.press("End")
+    page.keyboard.type(" X")
+    assert held, "the editor asked for the layout"
+    held[0].continue_()
+    expect(page.locator("#lines-mode .strip").first).to_have_css("background-image", re.compile("url"))
+    first = page.locator("#lines-mode input").first
+    expect(first).to_be_focused()
+    assert first.input_value().endswith(" X")
+    assert first.evaluate("(el) => el.selectionStart") == len(first.input_value())
+
+
 def test_text_typed_while_the_server_is_unreachable_is_kept_and_sent_later(browser, live_server, db) -> None:  # type: ignore[no-untyped-def]
     page_id = first_page_id(db)
     page = logged_in(browser, live_server, "tanya")

@@ -356,6 +356,18 @@
     });
   }
 
+  // the layout came after line-by-line mode was opened: give the rows their strips, keep the caret
+  function refreshLines() {
+    const active = document.activeElement;
+    const row = active && linesMode.contains(active) ? Number(active.dataset.row) : null;
+    const caret = row !== null ? active.selectionStart : null;
+    buildLines();
+    if (row === null) return;
+    focusLine(row);
+    const input = linesMode.querySelectorAll("input")[row];
+    if (input && caret !== null) input.setSelectionRange(caret, caret);
+  }
+
   function linesToText() {
     const values = [...linesMode.querySelectorAll("input")].map((i) => i.value);
     while (values.length && !values[values.length - 1].trim()) values.pop();
@@ -592,6 +604,7 @@
       words = [];
       data.lines.forEach((line, n) => line.words.forEach((w) => words.push({ ...w, line: n })));
       drawBoxes();
+      if (mode === "lines") refreshLines();
     })
     .catch(() => show("the OCR layout could not be loaded; the text can still be edited"));
 
