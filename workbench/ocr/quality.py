@@ -46,11 +46,16 @@ def lines_only(page: Page, boxes: list[BBox]) -> Page:
     return Page(width=page.width, height=page.height, blocks=blocks, steps=page.steps)
 
 
+def _line_confidence(line: Line) -> float:
+    """Mean confidence of a line's words, each word counted once (a line of words only)."""
+    return sum(w.confidence for w in line.words) / len(line.words)
+
+
 def is_noise_line(line: Line) -> bool:
     """A short low-confidence line of stray letters and signs: a mark on the page, not text."""
     if not line.words or any(_NUMBER.search(w.text) for w in line.words):
         return False
-    confidence = sum(w.confidence for w in line.words) / len(line.words)
+    confidence = _line_confidence(line)
     longest = max((len(run) for w in line.words for run in _LETTER_RUN.findall(w.text)), default=0)
     return confidence < NOISE_LINE_CONFIDENCE and longest < NOISE_LINE_LETTERS
 
@@ -65,7 +70,7 @@ def drop_noise_lines(page: Page) -> Page:
             blocks.append(block)
             continue
         dropped.extend({"text": line.text, "bbox": [line.bbox.x0, line.bbox.y0, line.bbox.x1, line.bbox.y1],
-                        "confidence": round(sum(w.confidence for w in line.words) / len(line.words), 1)}
+                        "confidence": round(_line_confidence(line), 1)}
                        for line, noise in zip(block.lines, flags, strict=True) if noise)
         kept = [line for line, noise in zip(block.lines, flags, strict=True) if not noise]
         if kept:
