@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 
 from docx import Document
 from iiif_prezi3 import Manifest
@@ -34,6 +35,16 @@ def test_docx_has_citations_and_marks_for_the_translator() -> None:
     assert "[Heading 1] TsDAHO f. 1, op. 1, d. 42, l. 61 ob." in whole
     assert "т. _Шляпникова_ [?]" in whole and "принять _[…]_ к сведению." in whole
     assert fmt.render_file(file) == fmt.render_file(file)  # stable bytes: no clock in it
+
+
+def test_docx_parts_are_dated_by_the_transcription_not_the_clock() -> None:
+    """Two exports of the same pages a second apart are the same file (the zip members carried the clock)."""
+    file = sample_pages()
+    payload = get_format("docx").render_file(file)
+    assert payload is not None
+    with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+        dates = {member.date_time for member in archive.infolist()}
+    assert dates == {(2024, 5, 1, 12, 0, 0)}
 
 
 def test_iiif_manifest_points_annotations_at_the_line_regions() -> None:

@@ -4,6 +4,7 @@ paragraphs as the blocks run; uncertain readings in italics followed by ``[?]``,
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import datetime
 from typing import Any
 
@@ -52,10 +53,21 @@ def _page(document: Any, page: ExportPage, level: int) -> None:
             _line(paragraph, line)
 
 
-def _bytes(document: Any) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+def _bytes(document: Any, updated: str) -> bytes:
+    """The saved document with every part dated ``updated``: the same pages give the same bytes.
+
+    python-docx dates each zip member with the clock, so two exports a second apart would differ.
+    """
+    saved = io.BytesIO()
+    document.save(saved)
+    stamp = max(datetime.fromisoformat(updated).replace(tzinfo=None), datetime(1980, 1, 1))  # zip's epoch
+    stable = io.BytesIO()
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(stable, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            dated = zipfile.ZipInfo(member.filename, date_time=stamp.timetuple()[:6])
+            dated.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(dated, source.read(member))
+    return stable.getvalue()
 
 
 class Docx:
@@ -67,12 +79,12 @@ class Docx:
     def render_page(self, page: ExportPage) -> bytes:
         document = _document(page.title, page.lang, page.updated)
         _page(document, page, level=1)
-        return _bytes(document)
+        return _bytes(document, page.updated)
 
     def render_file(self, file: ExportFile) -> bytes:
         first = file.pages[0] if file.pages else None
-        document = _document(file.citation, first.lang if first else "ru",
-                             max((p.updated for p in file.pages), default="1970-01-01T00:00:00+00:00"))
+        updated = max((p.updated for p in file.pages), default="1970-01-01T00:00:00+00:00")
+        document = _document(file.citation, first.lang if first else "ru", updated)
         document.add_heading(file.citation, level=0)
         if file.title:
             document.add_paragraph(file.title)
@@ -80,4 +92,4 @@ class Docx:
             if n:
                 document.add_page_break()
             _page(document, page, level=1)
-        return _bytes(document)
+        return _bytes(document, page.updated)
