@@ -296,3 +296,31 @@ def test_ink_model_is_the_same_for_the_same_page_whatever_ran_before() -> None:
     cv2.randu(np.empty(1000, np.uint8), 0, 255)  # other work in the same process moves OpenCV's generator
     again = fit_ink(colour)
     assert (first.weights, first.floor, first.gain) == (again.weights, again.floor, again.gain)
+
+
+def test_page_found_in_a_dark_photo_on_a_grainy_table() -> None:
+    """Underexposed: the page is dim and the table's grain, once flattened, is specks the size of letters."""
+    photo = photo_of(render()).astype(np.float32)
+    rng = np.random.default_rng(11)
+    page_area = np.zeros(photo.shape[:2], np.uint8)
+    corners = np.array([(240, 180), (1560, 230), (1610, 1200), (190, 1160)], np.int32)
+    cv2.fillConvexPoly(page_area, corners, 1)
+    grain = cv2.GaussianBlur(rng.normal(0, 1, photo.shape[:2]).astype(np.float32), (0, 0), 1.5)
+    grain = cv2.resize(grain[:, ::6], (photo.shape[1], photo.shape[0]))  # streaks along the wood
+    photo[page_area == 0] += (40 * grain)[page_area == 0, None]
+    dark = np.clip(photo * 0.3, 0, 255).astype(np.uint8)
+    quad = find_page(dark)
+    assert quad is not None
+    assert np.abs(quad.corners - corners).max() < 15
+
+
+def test_page_preferred_to_an_outline_along_the_frame() -> None:
+    """Light falling on the table above the page merges with it by brightness; the page's own edges decide."""
+    photo = photo_of(render())
+    corners = np.array([(240, 180), (1560, 230), (1610, 1200), (190, 1160)], np.int32)
+    lit = np.array([(0, 0), (1799, 0), (1560, 230), (240, 180)], np.int32)  # a bright patch of table above it
+    cv2.fillConvexPoly(photo, lit, (235, 235, 235))
+    cv2.line(photo, (240, 180), (1560, 230), (120, 120, 120), 3)  # the page's top edge, seen as a line
+    quad = find_page(photo)
+    assert quad is not None
+    assert np.abs(quad.corners - corners).max() < 15

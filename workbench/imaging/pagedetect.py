@@ -20,6 +20,10 @@ MIN_TEXT_INSIDE = 0.85  # a page quad must hold this share of the photo's letter
 # stains cover only a few per cent of a side.
 MARGIN_INSET = 0.025  # the band runs this share of the way from the outline to the centre
 MAX_MARGIN_COVER = 0.08  # share of a side's length along which the band may hold ink
+# A page edge is an edge in the photo. An outline that follows the frame or runs across the table where
+# light and shade meet has little edge under it; the quad whose sides lie on edges is preferred.
+EDGE_REACH = 2  # pixels between a side and an edge pixel that supports it
+MIN_EDGE_SUPPORT = 0.5
 
 
 @dataclass(slots=True)
@@ -28,6 +32,7 @@ class PageQuad:
     area_share: float
     solidity: float
     method: str
+    edge_support: float = 1.0  # share of the sides that lie on edges of the photo
 
     @property
     def size(self) -> tuple[float, float]:
@@ -70,9 +75,8 @@ def _angles_ok(quad: np.ndarray) -> bool:
     return True
 
 
-def _candidates(grey: np.ndarray) -> list[tuple[str, np.ndarray]]:
+def _candidates(grey: np.ndarray, blur: np.ndarray, edges: np.ndarray) -> list[tuple[str, np.ndarray]]:
     height, width = grey.shape
-    blur = cv2.GaussianBlur(grey, (0, 0), 2)
     k = max(3, int(max(height, width) * 0.015) | 1)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
     masks: list[tuple[str, np.ndarray]] = []
@@ -81,9 +85,7 @@ def _candidates(grey: np.ndarray) -> list[tuple[str, np.ndarray]]:
     block = max(3, (max(height, width) // 3) | 1)
     local = cv2.adaptiveThreshold(blur, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, block, -4)
     masks.append(("local", local))
-    edges = cv2.Canny(blur, 30, 90)
-    edges = cv2.dilate(edges, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
-    masks.append(("edges", edges))
+    masks.append(("edges", cv2.dilate(edges, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))))
     result: list[tuple[str, np.ndarray]] = []
     for name, mask in masks:
         mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel)
@@ -96,24 +98,59 @@ def _candidates(grey: np.ndarray) -> list[tuple[str, np.ndarray]]:
     return result
 
 
-def _margin_cover(ink: np.ndarray, quad: np.ndarray, band: int) -> float:
-    """The largest share of a side of ``quad`` along which a band ``band`` pixels wide holds ink."""
-    height, width = ink.shape
+def _sides(polygon: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    return [(polygon[i], polygon[(i + 1) % len(polygon)]) for i in range(len(polygon))]
+
+
+def _band_points(a: np.ndarray, b: np.ndarray, band: int, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Pixel rows and columns of a band ``band`` pixels wide along the side a-b, one row of them per pixel."""
+    length = float(np.linalg.norm(b - a))
+    along = (b - a) / max(length, 1e-9)
+    normal = np.array([-along[1], along[0]])
     offsets = np.arange(band) - (band - 1) / 2  # across the band
+    t = np.arange(0.0, length, 1.0)
+    points = a + t[:, None, None] * along + offsets[None, :, None] * normal
+    xs = np.clip(np.rint(points[..., 0]).astype(int), 0, shape[1] - 1)
+    ys = np.clip(np.rint(points[..., 1]).astype(int), 0, shape[0] - 1)
+    return ys, xs
+
+
+def _margin_cover(ink: np.ndarray, outline: np.ndarray, band: int) -> float:
+    """The largest share of a side of ``outline`` along which a band ``band`` pixels wide holds ink."""
     cover = 0.0
-    for i in range(4):
-        a, b = quad[i], quad[(i + 1) % 4]
-        length = float(np.linalg.norm(b - a))
-        if length < 2:
+    for a, b in _sides(outline):
+        if np.linalg.norm(b - a) < 2:
             continue
-        along = (b - a) / length
-        normal = np.array([-along[1], along[0]])
-        t = np.arange(0.0, length, 1.0)
-        points = a + t[:, None, None] * along + offsets[None, :, None] * normal
-        xs = np.clip(np.rint(points[..., 0]).astype(int), 0, width - 1)
-        ys = np.clip(np.rint(points[..., 1]).astype(int), 0, height - 1)
+        ys, xs = _band_points(a, b, band, ink.shape)
         cover = max(cover, float(ink[ys, xs].any(axis=1).mean()))
     return cover
+
+
+def _edge_support(edges: np.ndarray, quad: np.ndarray) -> float:
+    """The share of the quad's perimeter that lies on an edge of the photo."""
+    on_edge, total = 0, 0
+    for a, b in _sides(quad):
+        if np.linalg.norm(b - a) < 2:
+            continue
+        ys, xs = _band_points(a, b, 2 * EDGE_REACH + 1, edges.shape)
+        hits = edges[ys, xs].any(axis=1)
+        on_edge += int(hits.sum())
+        total += len(hits)
+    return on_edge / total if total else 0.0
+
+
+def _outline(contour: np.ndarray) -> np.ndarray:
+    """The page's own outline, a few dozen sides at most: a curled page's edges bow, its quad's do not."""
+    hull = cv2.convexHull(contour)
+    return cv2.approxPolyDP(hull, 0.004 * cv2.arcLength(hull, True), True).reshape(-1, 2).astype(float)
+
+
+def _stretch(grey: np.ndarray) -> np.ndarray:
+    """Grey levels stretched to the full range, so a dark photo's page edge is as strong as a bright one's."""
+    low, high = (float(v) for v in np.percentile(grey[::4, ::4], (1, 99)))
+    if high - low < 8 or (low <= 8 and high >= 247):
+        return grey
+    return cv2.convertScaleAbs(grey, alpha=255.0 / (high - low), beta=-low * 255.0 / (high - low))
 
 
 def find_page(image: np.ndarray) -> PageQuad | None:
@@ -126,13 +163,17 @@ def find_page(image: np.ndarray) -> PageQuad | None:
     height, width = grey.shape
     frame_area = float(height * width)
     frame = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], dtype=float)
-    from workbench.imaging.light import flatten, ink_mask  # light imports nothing from here
+    from workbench.imaging.light import estimate_background, ink_mask, paper_like  # light imports nothing from here
 
-    ink = ink_mask(flatten(grey)) > 0
+    background = estimate_background(grey)
+    ink = (ink_mask(cv2.divide(grey, background, scale=255)) > 0) & paper_like(background)
     ink_total = int(np.count_nonzero(ink))
     band = max(2, int(round(0.008 * max(width, height))))
+    blur = cv2.GaussianBlur(_stretch(grey), (0, 0), 2)
+    edges = cv2.Canny(blur, 30, 90)
     best: PageQuad | None = None
-    for method, contour in _candidates(grey):
+    best_score = 0.0
+    for method, contour in _candidates(grey, blur, edges):
         area = cv2.contourArea(contour)
         if area < MIN_AREA * frame_area:
             continue
@@ -160,11 +201,16 @@ def find_page(image: np.ndarray) -> PageQuad | None:
             cv2.fillConvexPoly(area_mask, outline, 1)
             if np.count_nonzero(ink & (area_mask > 0)) < MIN_TEXT_INSIDE * ink_total:
                 continue
-            if _margin_cover(ink, inset(quad, MARGIN_INSET), band) > MAX_MARGIN_COVER:
+            if _margin_cover(ink, inset(_outline(contour), MARGIN_INSET), band) > MAX_MARGIN_COVER:
                 continue
-        candidate = PageQuad(corners=quad, area_share=quad_area / frame_area, solidity=solidity, method=method)
-        if best is None or candidate.area_share * candidate.solidity > best.area_share * best.solidity:
-            best = candidate
+        support = _edge_support(edges, quad)
+        if support < MIN_EDGE_SUPPORT:
+            continue
+        candidate = PageQuad(corners=quad, area_share=quad_area / frame_area, solidity=solidity, method=method,
+                             edge_support=support)
+        score = candidate.area_share * candidate.solidity * support ** 2
+        if score > best_score:
+            best, best_score = candidate, score
     if best is not None:
         log.debug("page found by %s: %.0f%% of the frame", best.method, best.area_share * 100)
     return best

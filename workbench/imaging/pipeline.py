@@ -28,7 +28,16 @@ from workbench.imaging.geometry import (
     translate_matrix,
     warp,
 )
-from workbench.imaging.light import binarize, fit_ink, flatten, ink_mask, normalize_contrast, paper_colour
+from workbench.imaging.light import (
+    binarize,
+    estimate_background,
+    fit_ink,
+    flatten,
+    ink_mask,
+    normalize_contrast,
+    paper_colour,
+    paper_like,
+)
 from workbench.imaging.load import Photo
 from workbench.imaging.orientation import Reader, check_upside_down, clearly_upright, tesseract_reader
 from workbench.imaging.pagedetect import find_page, inset
@@ -211,8 +220,13 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
             page_to_small = np.eye(3)
             step.params = {"found": False, "fallback": "whole frame"}
         page_small = warp(small, page_to_small, (page_w, page_h), border=-1) if quad is not None else small
-        page_grey = normalize_contrast(flatten(_grey(page_small))) if options.flatten else _grey(page_small)
+        page_grey = _grey(page_small)
+        if options.flatten:
+            background = estimate_background(page_grey)
+            page_grey = normalize_contrast(cv2.divide(page_grey, background, scale=255))
         page_mask = ink_mask(page_grey)
+        if quad is None and options.flatten:  # the table's grain, flattened, is no text
+            page_mask[~paper_like(background)] = 0
     if debug is not None:
         def _quad_view() -> np.ndarray:
             view = small.copy()
@@ -258,7 +272,7 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
     level_to_photo = small_to_photo @ page_to_small @ level_to_page
     pyramid: dict[int, np.ndarray] = {}
     pages = [
-        _prepare_part(pixels, level_grey, options=options, rec=rec, part=part, x0=x0, x1=x1,
+        _prepare_part(pixels, level_grey, level_mask, options=options, rec=rec, part=part, x0=x0, x1=x1,
                       level_to_photo=level_to_photo, shared=shared, pyramid=pyramid, photo_scale=factor)
         for part, x0, x1 in parts
     ]
@@ -273,7 +287,8 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
     return pages
 
 
-def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, *, options: PipelineOptions, rec: _Recorder,
+def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.ndarray, *, options: PipelineOptions,
+                  rec: _Recorder,
                   part: int, x0: int, x1: int, level_to_photo: np.ndarray, shared: list[Step],
                   pyramid: dict[int, np.ndarray], photo_scale: float) -> PreparedPage:
     steps = list(shared)
@@ -294,7 +309,7 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, *, options: Pipeli
 
     with rec.step(steps, "scale") as step:
         part_to_photo = level_to_photo @ part_to_level
-        mask = ink_mask(part_grey)
+        mask = level_mask if part_grey is crop and x0 == 0 and x1 == level_grey.shape[1] else ink_mask(part_grey)
         letter = letter_height(mask)
         analysis = 1.0  # pixels of the analysis image per part pixel
         if (letter is None or letter < 6) and photo_scale < 1.0:
