@@ -324,3 +324,19 @@ def test_page_preferred_to_an_outline_along_the_frame() -> None:
     quad = find_page(photo)
     assert quad is not None
     assert np.abs(quad.corners - corners).max() < 15
+
+
+def test_page_found_by_its_straight_edges_when_its_outline_does_not_close() -> None:
+    """A pale page on a pale table: only a thin shaded edge shows, not at the corners; four lines make it."""
+    corners = np.array([(240, 180), (1560, 230), (1610, 1200), (190, 1160)], np.int32)
+    photo = photo_of(render())
+    page_area = np.zeros(photo.shape[:2], np.uint8)
+    cv2.fillConvexPoly(page_area, corners, 1)
+    photo[page_area == 0] = (255, 255, 255)  # the table as white as the paper
+    for i in range(4):
+        a, b = corners[i].astype(float), corners[(i + 1) % 4].astype(float)
+        p, q = a + (b - a) * 0.15, a + (b - a) * 0.85  # most of each side shows, no corner does
+        cv2.line(photo, (int(p[0]), int(p[1])), (int(q[0]), int(q[1])), (150, 150, 150), 3)
+    quad = find_page(photo)
+    assert quad is not None and quad.method == "lines"
+    assert np.abs(quad.corners - corners).max() < 15

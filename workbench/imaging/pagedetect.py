@@ -153,38 +153,123 @@ def _stretch(grey: np.ndarray) -> np.ndarray:
     return cv2.convertScaleAbs(grey, alpha=255.0 / (high - low), beta=-low * 255.0 / (high - low))
 
 
+@dataclass(slots=True)
+class _Outline:
+    """A candidate page: its quad, the outline it was drawn from, and the area that outline encloses."""
+
+    method: str
+    quad: np.ndarray
+    outline: np.ndarray
+    area: float
+
+
+def _contour_outlines(grey: np.ndarray, blur: np.ndarray, edges: np.ndarray, min_area: float) -> list[_Outline]:
+    found = []
+    for method, contour in _candidates(grey, blur, edges):
+        area = cv2.contourArea(contour)
+        if area < min_area:
+            continue
+        quad = _quad_from_contour(contour)
+        if quad is not None:
+            found.append(_Outline(method, order_corners(quad), _outline(contour), area))
+    return found
+
+
+def _line_outlines(edges: np.ndarray, min_area: float, *, per_side: int = 6) -> list[_Outline]:
+    """Quads from the strongest straight edges, two roughly parallel pairs: a page whose outline did not
+    close (a faint edge against a pale table) or bows (a curled page) still has four straight-ish sides."""
+    height, width = edges.shape
+    lines = cv2.HoughLines(edges, 2, np.pi / 180, int(0.12 * min(height, width)))
+    if lines is None:
+        return []
+    kept: list[tuple[float, float]] = []
+    for rho, theta in lines[:60, 0]:
+        if all(abs(rho - r) > 0.03 * max(height, width) or _angle_gap(theta, t) > math.radians(6) for r, t in kept):
+            kept.append((float(rho), float(theta)))
+    if len(kept) < 4:
+        return []
+    first = kept[0][1]
+    groups: list[list[tuple[float, float]]] = [[], []]
+    for rho, theta in kept:
+        for g, axis in enumerate((first, first + math.pi / 2)):
+            if _angle_gap(theta, axis) < math.radians(30) and len(groups[g]) < per_side:
+                groups[g].append((rho, theta))
+    found = []
+    for a1, a2 in _pairs(groups[0]):
+        for b1, b2 in _pairs(groups[1]):
+            points = [_intersect(a, b) for a in (a1, a2) for b in (b1, b2)]
+            if any(p is None for p in points):
+                continue
+            quad = np.array(points, dtype=float)
+            hull = cv2.convexHull(quad.astype(np.float32)).reshape(-1, 2)
+            if len(hull) != 4:
+                continue
+            quad = order_corners(hull.astype(float))
+            area = cv2.contourArea(quad.astype(np.float32))
+            if area >= min_area:
+                found.append(_Outline("lines", quad, quad, area))
+    return found
+
+
+def _angle_gap(a: float, b: float) -> float:
+    """Angle between two line normals, lines having no direction: 0 to pi/2."""
+    gap = abs(a - b) % math.pi
+    return min(gap, math.pi - gap)
+
+
+def _pairs(lines: list[tuple[float, float]]) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    return [(lines[i], lines[j]) for i in range(len(lines)) for j in range(i + 1, len(lines))]
+
+
+def _intersect(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float] | None:
+    (r1, t1), (r2, t2) = a, b
+    matrix = np.array([[math.cos(t1), math.sin(t1)], [math.cos(t2), math.sin(t2)]])
+    if abs(np.linalg.det(matrix)) < 1e-3:
+        return None
+    x, y = np.linalg.solve(matrix, np.array([r1, r2]))
+    return float(x), float(y)
+
+
 def find_page(image: np.ndarray) -> PageQuad | None:
     """The page's quadrilateral in a small photo, or None when no sound one is found.
 
-    Three masks (global and local brightness, edges) each offer their largest contours; a quad must
-    be convex, near-rectangular in angles, fill its outline and not simply be the frame.
+    Three masks (global and local brightness, edges) each offer their largest contours, and when none of
+    them makes a page, the strongest straight edges do; a quad must be convex, near-rectangular in
+    angles, fill its outline, hold the text with a blank margin inside its edges, lie on edges of the
+    photo and not simply be the frame.
     """
     grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
     height, width = grey.shape
     frame_area = float(height * width)
-    frame = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], dtype=float)
     from workbench.imaging.light import estimate_background, ink_mask, paper_like  # light imports nothing from here
 
     background = estimate_background(grey)
     ink = (ink_mask(cv2.divide(grey, background, scale=255)) > 0) & paper_like(background)
-    ink_total = int(np.count_nonzero(ink))
-    band = max(2, int(round(0.008 * max(width, height))))
     blur = cv2.GaussianBlur(_stretch(grey), (0, 0), 2)
     edges = cv2.Canny(blur, 30, 90)
+    best = _best(_contour_outlines(grey, blur, edges, MIN_AREA * frame_area), ink, edges)
+    if best is None:
+        best = _best(_line_outlines(edges, MIN_AREA * frame_area), ink, edges)
+    if best is not None:
+        log.debug("page found by %s: %.0f%% of the frame", best.method, best.area_share * 100)
+    return best
+
+
+def _best(outlines: list[_Outline], ink: np.ndarray, edges: np.ndarray) -> PageQuad | None:
+    """The soundest page among the candidates: the largest, fullest quad with most edge under it."""
+    height, width = ink.shape
+    frame_area = float(height * width)
+    frame = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], dtype=float)
+    ink_total = int(np.count_nonzero(ink))
+    band = max(2, int(round(0.008 * max(width, height))))
     best: PageQuad | None = None
     best_score = 0.0
-    for method, contour in _candidates(grey, blur, edges):
-        area = cv2.contourArea(contour)
-        if area < MIN_AREA * frame_area:
-            continue
-        quad = _quad_from_contour(contour)
-        if quad is None:
-            continue
-        quad = order_corners(quad)
+    for candidate in outlines:
+        quad = candidate.quad
         quad_area = cv2.contourArea(quad.astype(np.float32))
         if quad_area < MIN_AREA * frame_area or not cv2.isContourConvex(quad.astype(np.float32)):
             continue
-        solidity = min(area, quad_area) / max(area, quad_area)
+        solidity = min(candidate.area, quad_area) / max(candidate.area, quad_area)
         if solidity < 0.85 or not _angles_ok(quad):
             continue
         corner_gap = np.linalg.norm(quad - frame, axis=1) / math.hypot(width, height)
@@ -195,24 +280,21 @@ def find_page(image: np.ndarray) -> PageQuad | None:
                      | (quad[:, 1] < margin) | (quad[:, 1] > height - 1 - margin))
         if on_border.sum() >= 3:  # an outline that follows the frame is the frame, not a page edge
             continue
-        if ink_total >= 300:  # the page must hold the text, not be a blank patch beside it or a block of it
-            outline = quad.astype(np.int32).reshape(-1, 1, 2)
-            area_mask = np.zeros((height, width), np.uint8)
-            cv2.fillConvexPoly(area_mask, outline, 1)
-            if np.count_nonzero(ink & (area_mask > 0)) < MIN_TEXT_INSIDE * ink_total:
-                continue
-            if _margin_cover(ink, inset(_outline(contour), MARGIN_INSET), band) > MAX_MARGIN_COVER:
-                continue
         support = _edge_support(edges, quad)
         if support < MIN_EDGE_SUPPORT:
             continue
-        candidate = PageQuad(corners=quad, area_share=quad_area / frame_area, solidity=solidity, method=method,
-                             edge_support=support)
-        score = candidate.area_share * candidate.solidity * support ** 2
+        if ink_total >= 300:  # the page must hold the text, not be a blank patch beside it or a block of it
+            area_mask = np.zeros((height, width), np.uint8)
+            cv2.fillConvexPoly(area_mask, quad.astype(np.int32).reshape(-1, 1, 2), 1)
+            if np.count_nonzero(ink & (area_mask > 0)) < MIN_TEXT_INSIDE * ink_total:
+                continue
+            if _margin_cover(ink, inset(candidate.outline, MARGIN_INSET), band) > MAX_MARGIN_COVER:
+                continue
+        page = PageQuad(corners=quad, area_share=quad_area / frame_area, solidity=solidity,
+                        method=candidate.method, edge_support=support)
+        score = page.area_share * page.solidity * support ** 2
         if score > best_score:
-            best, best_score = candidate, score
-    if best is not None:
-        log.debug("page found by %s: %.0f%% of the frame", best.method, best.area_share * 100)
+            best, best_score = page, score
     return best
 
 
