@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.ocr.mend import mend_scripts, mend_word
+from workbench.ocr.mend import mend_prereform, mend_scripts, mend_word, mend_yat
 from workbench.page import BBox, Block, Line, Page, Word
 
 
@@ -35,3 +35,33 @@ def test_a_page_keeps_its_boxes_and_records_what_was_mended() -> None:
     mended = mend_scripts(page)
     assert [(w.text, w.bbox, w.confidence) for w in mended.words()] == [("станціи", box, 80.0), ("F.", box, 90.0)]
     assert mended.steps[-1].name == "scripts" and mended.steps[-1].params["mended"] == [["станц1и", "станціи"]]
+
+
+@pytest.mark.parametrize(("read", "meant"), [
+    ("Уъздный", "Уѣздный"),  # the Russian model has no ѣ: it reads a hard sign
+    ("Совътъ", "Совѣтъ"),
+    ("СовЪтъ", "СовѢтъ"),
+    ("Вмьъстъ", "Вмѣстъ"),  # or a soft and a hard sign
+    ("распредъляется", "распредѣляется"),
+])
+def test_yat_comes_back_where_a_hard_sign_cannot_stand(read: str, meant: str) -> None:
+    assert mend_yat(read) == meant
+
+
+@pytest.mark.parametrize("word", ["подъѣздъ", "объявленіе", "съ", "имъется", "раскладкъ", "Въ", "только"])
+def test_a_hard_sign_that_can_stand_stays(word: str) -> None:
+    """A separating hard sign, a final one, or one before е (имѣется or объехать: no telling) is left as read."""
+    assert mend_yat(word) == word
+
+
+def _page_of(words: list[str]) -> Page:
+    box = BBox(0, 0, 50, 20)
+    return Page(100, 100, [Block(box, [Line(box, [Word(w, box, 80.0) for w in words])])])
+
+
+def test_yat_is_restored_only_on_a_pre_reform_page() -> None:
+    prereform = mend_prereform(_page_of("Въ Уъздный Совътъ Народнаго Хозяйства доводитъ".split()))
+    assert [w.text for w in prereform.words()][1] == "Уѣздный"
+    assert prereform.steps[-1].name == "yat" and ["Совътъ", "Совѣтъ"] in prereform.steps[-1].params["mended"]
+    modern = mend_prereform(_page_of("В Уъздный Совет народного хозяйства".split()))  # an OCR slip, not ѣ
+    assert [w.text for w in modern.words()][1] == "Уъздный" and not modern.steps

@@ -6,6 +6,11 @@ is found by no search. A word is mended run by run (letters, with the digits ``0
 signs): only a run that is mostly Cyrillic changes, only letters that look the same in both scripts, and a
 digit only between two Cyrillic letters. Numbers, Latin words and Roman numerals (``IV-го``, ``F. 2595``,
 ``1.X.1926``) stay as read.
+
+The Russian model has no ``ѣ`` either, which pre-reform pages (typed up to the early 1920s) are full of; it
+reads it as ``ъ``, ``ь`` or both. On a page that is pre-reform by its own evidence (words ending in a hard
+sign after a consonant, which modern spelling never has), a hard sign inside a word before a consonant or
+before ``а о у ы э`` (it separates only before ``е ё ю я ѣ і и``) can only be ``ѣ``, and so can ``ьъ`` or ``ъь``.
 """
 
 from __future__ import annotations
@@ -54,4 +59,46 @@ def mend_scripts(page: Page) -> Page:
                 line.words[n] = Word(mended, word.bbox, word.confidence)
     if changed:
         page.steps = [*page.steps, Step("scripts", {"mended": changed}, 0.0)]
+    return page
+
+
+_FINAL_HARD_SIGN = re.compile(r"[бвгджзклмнпрстфхцчшщ][ъЪ]$", re.IGNORECASE)
+_YAT_AS_TWO = re.compile(r"(?<=[а-яіё])(?:ьъ|ъь|ъъ)", re.IGNORECASE)
+# before a consonant or a vowel it never separates (it does before е ё ю я ѣ і и: подъѣздъ, объявленіе)
+_YAT_AS_HARD_SIGN = re.compile(r"(?<=[а-яіё])[ъЪ](?=[бвгджзйклмнпрстфхцчшщаоуыэ])", re.IGNORECASE)
+# a page is pre-reform when this many of its Cyrillic words, and this share, end in a hard sign
+PREREFORM_WORDS = 3
+PREREFORM_SHARE = 0.04
+
+
+def is_prereform(words: list[str]) -> bool:
+    """True if the words end in a hard sign after a consonant often enough to be pre-reform spelling."""
+    letters = [w.strip(".,:;!?»«()\"'-") for w in words]
+    cyrillic = [w for w in letters if len(w) >= 2 and _CYRILLIC.search(w)]
+    final = sum(bool(_FINAL_HARD_SIGN.search(w)) for w in cyrillic)
+    return final >= PREREFORM_WORDS and final >= PREREFORM_SHARE * len(cyrillic)
+
+
+def _yat(match: re.Match[str]) -> str:
+    return "Ѣ" if match.group(0)[0].isupper() else "ѣ"
+
+
+def mend_yat(word: str) -> str:
+    """A pre-reform word with its ``ѣ`` back where the Russian model could only read a hard or soft sign."""
+    return _YAT_AS_HARD_SIGN.sub(_yat, _YAT_AS_TWO.sub(_yat, word))
+
+
+def mend_prereform(page: Page) -> Page:
+    """On a pre-reform page, ``ѣ`` back in place of the signs read for it; the changes go to a ``yat`` step."""
+    if not is_prereform([w.text for w in page.words()]):
+        return page
+    changed: list[list[str]] = []
+    for line in page.lines():
+        for n, word in enumerate(line.words):
+            mended = mend_yat(word.text)
+            if mended != word.text:
+                changed.append([word.text, mended])
+                line.words[n] = Word(mended, word.bbox, word.confidence)
+    if changed:
+        page.steps = [*page.steps, Step("yat", {"mended": changed}, 0.0)]
     return page

@@ -11,7 +11,7 @@ import re
 import numpy as np
 
 from workbench.imaging.textlines import find_line_boxes
-from workbench.ocr.mend import mend_scripts
+from workbench.ocr.mend import mend_prereform, mend_scripts
 from workbench.page import BBox, Block, Line, Page, Step
 
 # Measured: scribbled handwriting gives a mean near 20 and almost no sure words; a hard carbon copy read
@@ -85,11 +85,12 @@ def settle(layout: Page, image: np.ndarray) -> tuple[Page, bool]:
     """The reading to keep, and whether the page is for transcription by hand.
 
     Noise, or no words where there are lines of ink: handwriting, given as line strips to type into.
-    Print keeps its words, less its stray lines, with words spelled in two scripts mended.
+    Print keeps its words, less its stray lines, with words spelled in two scripts mended and, on a
+    pre-reform page, its ``ѣ`` restored.
     """
     noise = looks_like_noise(layout)
     if not noise and any(True for _ in layout.words()):
-        return mend_scripts(drop_noise_lines(layout)), False
+        return mend_prereform(mend_scripts(drop_noise_lines(layout))), False
     boxes = find_line_boxes(image)
     if noise or len(boxes) >= 2:
         return lines_only(layout, boxes), True
