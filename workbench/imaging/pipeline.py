@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 
 from workbench.imaging import dewarp as dewarping
+from workbench.imaging.deblur import deblur, measure_blur
 from workbench.imaging.geometry import (
     map_points,
     resize_long_side,
@@ -68,6 +69,7 @@ class PipelineOptions:
     split_spreads: bool = True
     dewarp: bool = True
     flatten: bool = True
+    deblur: bool = True  # undo motion blur (a shaking hand) when the page's edges show one
     remove_colours: bool = True  # stamps, pencil: an ink of another colour than the text
     binarize: bool = False  # hand Tesseract the clean grey page unless asked
     letter_height: float = 26.0  # target median letter height of the page image: an x-height of about 20 px
@@ -382,6 +384,14 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
         flat = flatten(projected) if options.flatten else projected
         step.params = {"enabled": options.flatten}
     rec.show(f"{tag}flatten", flat)
+
+    with rec.step(steps, "deblur") as step:
+        blur = measure_blur(flat) if options.deblur else None
+        if blur is not None and blur.found:
+            flat = deblur(flat, blur)
+        step.params = blur.params() if blur is not None else {"enabled": False}
+    if blur is not None and blur.found:
+        rec.show(f"{tag}deblur", flat)
 
     with rec.step(steps, "contrast") as step:
         grey = model.tone(flat)

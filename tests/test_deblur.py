@@ -1,0 +1,71 @@
+"""Motion blur: measured from the page's own edges, undone only when the measure is sure of it."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from tests.test_imaging import TEXT, as_photo, photo_of, render
+from workbench.imaging.deblur import deblur, measure_blur, motion_kernel, wiener
+from workbench.imaging.pipeline import PipelineOptions, prepare
+
+
+def page_text(size: int = 26) -> np.ndarray:
+    """A page as tall as a real one, so the measure has as many text tiles as it looks for."""
+    return render(TEXT * 3, size=size, width=1700)
+
+
+def smeared(page: np.ndarray, length: int, angle: float) -> np.ndarray:
+    return cv2.filter2D(page, -1, motion_kernel(length, angle), borderType=cv2.BORDER_REPLICATE)
+
+
+@pytest.mark.parametrize(("length", "angle"), [(10, 25.0), (14, 120.0), (9, 80.0)])
+def test_a_smear_is_measured_by_direction_and_length(length: int, angle: float) -> None:
+    blur = measure_blur(smeared(page_text(), length, angle))
+    assert blur.found
+    assert abs((blur.angle - angle + 90) % 180 - 90) < 10
+    assert abs(blur.length - length) <= 2
+
+
+def test_a_sharp_page_and_a_short_smear_are_left_alone() -> None:
+    assert not measure_blur(page_text()).found
+    assert not measure_blur(smeared(page_text(), 3, 40.0)).found  # Tesseract reads through this
+    assert np.array_equal(deblur(page_text(), measure_blur(page_text())), page_text())
+
+
+def test_undoing_the_smear_brings_the_page_back_towards_the_sharp_one() -> None:
+    sharp = page_text().astype(np.float32)
+    blurred = smeared(page_text(), 12, 30.0)
+    restored = deblur(blurred, measure_blur(blurred)).astype(np.float32)
+    assert np.abs(restored - sharp).mean() < 0.8 * np.abs(blurred.astype(np.float32) - sharp).mean()
+
+
+def test_wiener_keeps_blank_paper_and_the_page_size() -> None:
+    """Tiles without ink are skipped and the filter's gain at zero frequency is one: no seams, no grey cast."""
+    ink = np.zeros((700, 900), np.uint8)
+    ink[300:330, 200:600] = 200
+    out = wiener(ink, motion_kernel(9, 0.0))
+    assert out.shape == ink.shape
+    assert out[:200].max() == 0 and out[400:].max() <= 2
+    assert abs(float(out[305:325, 300:500].mean()) - 200) < 15
+
+
+@pytest.mark.ocr
+def test_pipeline_reads_a_motion_blurred_photo() -> None:
+    from workbench.metrics import cer
+    from workbench.ocr.tesseract import TesseractEngine
+
+    pixels = smeared(cv2.cvtColor(photo_of(page_text(size=28), frame=(2400, 2000),
+                                           corners=[(300, 150), (2100, 200), (2150, 1900), (250, 1850)]),
+                                  cv2.COLOR_BGR2GRAY), 11, 20.0)
+    engine = TesseractEngine()
+    read = {}
+    for deblurring in (False, True):
+        page = prepare(as_photo(cv2.cvtColor(pixels, cv2.COLOR_GRAY2BGR)),
+                       PipelineOptions(deblur=deblurring, upside_down=False))[0]
+        read[deblurring] = cer(TEXT * 3, engine.recognize(page.image, languages="rus", timeout=120, psm=4).text)
+        step = next(s for s in page.steps if s.name == "deblur")
+        assert (step.params.get("length", 0) > 0) == deblurring
+    assert read[True] < 0.05
+    assert read[True] < read[False] / 2
