@@ -340,3 +340,20 @@ def test_page_found_by_its_straight_edges_when_its_outline_does_not_close() -> N
     quad = find_page(photo)
     assert quad is not None and quad.method == "lines"
     assert np.abs(quad.corners - corners).max() < 15
+
+
+def test_page_found_on_a_pale_table_strewn_with_specks() -> None:
+    """So many specks on the table that a sixth of the letter-like ink lies outside the page: they are sparse."""
+    corners = np.array([(240, 180), (1560, 230), (1610, 1200), (190, 1160)], np.int32)
+    photo = photo_of(render())
+    page_area = np.zeros(photo.shape[:2], np.uint8)
+    cv2.fillConvexPoly(page_area, corners, 1)
+    photo[page_area == 0] = (190, 200, 205)
+    rng = np.random.default_rng(3)
+    for _ in range(1000):
+        x, y = int(rng.integers(0, 1800)), int(rng.integers(0, 1400))
+        if not page_area[max(0, y - 12):y + 12, max(0, x - 12):x + 12].any():
+            cv2.circle(photo, (x, y), int(rng.integers(2, 4)), (90, 95, 100), -1)
+    quad = find_page(photo)
+    assert quad is not None
+    assert np.abs(quad.corners - corners).max() < 15

@@ -9,7 +9,7 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-MAX_POINTS = 12000
+MAX_POINTS = 6000  # a random sample of the ink: as sharp a profile as 12000, at half the cost
 
 
 @dataclass(slots=True)
