@@ -119,7 +119,7 @@ def _unit(v: np.ndarray) -> np.ndarray:
 
 
 def fit_ink(flat: np.ndarray, *, remove_colours: bool = True, floor_share: float = 0.12,
-            min_second_share: float = 0.03, min_angle: float = 12.0,
+            min_second_share: float = 0.03, min_angle: float = 20.0,
             paper: tuple[float, float, float] = (255.0, 255.0, 255.0)) -> InkModel:
     """Find the text ink colour and any second ink to remove, on a small flattened page.
 
@@ -165,7 +165,7 @@ def fit_ink(flat: np.ndarray, *, remove_colours: bool = True, floor_share: float
     if removed is not None:
         ortho = text_dir - (text_dir @ removed) * removed
         weights = ortho / float(ortho @ text_dir)
-        if np.abs(weights).sum() > 4.0:  # too close in colour: removal would amplify noise
+        if np.abs(weights).sum() > 3.0:  # too close in colour: removal would amplify noise
             weights, removed = text_dir / float(text_dir @ text_dir), None
     else:
         weights = text_dir / float(text_dir @ text_dir)
