@@ -357,3 +357,15 @@ def test_page_found_on_a_pale_table_strewn_with_specks() -> None:
     quad = find_page(photo)
     assert quad is not None
     assert np.abs(quad.corners - corners).max() < 15
+
+
+def test_specks_on_a_page_without_legible_text_do_not_blow_the_page_up() -> None:
+    """Sensor noise on a dark, faded page measures as 'letters' a few pixels high: no lines, no letters, and
+    the page keeps the photo's scale instead of being drawn at the largest size there is."""
+    rng = np.random.default_rng(7)
+    noise = cv2.GaussianBlur(rng.normal(0, 60, (4000, 3000)).astype(np.float32), (0, 0), 0.5)
+    paper = np.clip(150 + noise, 0, 255).astype(np.uint8)
+    pages = prepare(as_photo(cv2.cvtColor(paper, cv2.COLOR_GRAY2BGR)), PipelineOptions(upside_down=False))
+    scale = next(s for s in pages[0].steps if s.name == "scale")
+    assert scale.params["letter_height"] is None
+    assert scale.params["photo_scale"] <= 1.12

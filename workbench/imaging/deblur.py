@@ -33,7 +33,7 @@ ANISOTROPY = (0.2, 0.48)
 MIN_LENGTH = 6  # a shorter smear is within what Tesseract reads through
 MAX_LENGTH = 30  # a longer smear leaves nothing to read; a trough there is the text's own rhythm
 MIN_TROUGH = -0.15  # the autocorrelation at the smear's length, of 1 at lag 0
-MIN_GAIN = 0.1  # undoing the smear must even out the edges' sharpness by this much
+MIN_GAIN = 0.08  # undoing the smear must even out the edges' sharpness by this much
 NOISE_TO_SIGNAL = 0.03  # Wiener regularisation: higher is safer, lower is sharper
 
 

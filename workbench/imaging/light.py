@@ -165,7 +165,7 @@ def fit_ink(flat: np.ndarray, *, remove_colours: bool = True, floor_share: float
     if removed is not None:
         ortho = text_dir - (text_dir @ removed) * removed
         weights = ortho / float(ortho @ text_dir)
-        if np.abs(weights).sum() > 3.0:  # too close in colour: removal would amplify noise
+        if np.abs(weights).sum() > 4.0:  # too close in colour: removal would amplify noise
             weights, removed = text_dir / float(text_dir @ text_dir), None
     else:
         weights = text_dir / float(text_dir @ text_dir)

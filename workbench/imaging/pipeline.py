@@ -57,6 +57,8 @@ MAX_SIDE = 6000  # no page image longer than this, whatever the letter height sa
 # Within this band of page pixels per photo pixel the photo keeps its own resolution: the letters are near
 # enough the target height, and the letter height itself is measured on the small copy only to a pixel.
 NATIVE_BAND = (0.8, 1.12)
+MIN_PHOTO_LETTER = 5.0  # photo pixels: no text smaller than this can be read, so such a measure is noise
+INK_SAMPLE = 50_000  # pixels of the page the ink colours are fitted on: the fit takes at most 8000 of them
 
 
 @dataclass(slots=True)
@@ -238,10 +240,11 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
         rec.show("page", _quad_view)
 
     with rec.step(shared, "orientation") as step:
-        turns, skew = 0, 0.0
+        turns, skew, lines = 0, 0.0, True
         if options.orientation or options.deskew:
             direction = line_direction(page_mask, search=90.0 if options.orientation else 15.0)
-            if direction.strength >= 1.8:  # weaker profiles are noise, not lines: leave the page as it is
+            lines = direction.strength >= 1.8  # weaker profiles are noise, not lines: leave the page as it is
+            if lines:
                 turns = direction.quarter_turns if options.orientation else 0
                 skew = direction.residual if options.orientation else direction.angle
             step.params = {"line_angle": round(direction.angle, 2), "strength": round(direction.strength, 2),
@@ -275,7 +278,8 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
     pyramid: dict[int, np.ndarray] = {}
     pages = [
         _prepare_part(pixels, level_grey, level_mask, options=options, rec=rec, part=part, x0=x0, x1=x1,
-                      level_to_photo=level_to_photo, shared=shared, pyramid=pyramid, photo_scale=factor)
+                      level_to_photo=level_to_photo, shared=shared, pyramid=pyramid, photo_scale=factor,
+                      lines=lines)
         for part, x0, x1 in parts
     ]
     if options.upside_down:
@@ -290,9 +294,8 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
 
 
 def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.ndarray, *, options: PipelineOptions,
-                  rec: _Recorder,
-                  part: int, x0: int, x1: int, level_to_photo: np.ndarray, shared: list[Step],
-                  pyramid: dict[int, np.ndarray], photo_scale: float) -> PreparedPage:
+                  rec: _Recorder, part: int, x0: int, x1: int, level_to_photo: np.ndarray, shared: list[Step],
+                  pyramid: dict[int, np.ndarray], photo_scale: float, lines: bool = True) -> PreparedPage:
     steps = list(shared)
     tag = f"p{part}-" if part else ""
     crop = level_grey[:, x0:x1]
@@ -323,6 +326,8 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
             mask = ink_mask(part_grey)
             refined = letter_height(mask)
             letter = refined / analysis if refined else letter
+        if letter is not None and (not lines or letter / photo_scale < MIN_PHOTO_LETTER):
+            letter = None  # specks of noise on a dark or faded page, not letters: keep the photo's scale
         if letter is None:
             zoom = 1 / photo_scale
         else:
@@ -372,7 +377,7 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
     rec.show(f"{tag}warp", colour)
 
     with rec.step(steps, "ink") as step:
-        stride = max(1, int(np.sqrt(colour.shape[0] * colour.shape[1] / 100_000)))
+        stride = max(1, int(np.sqrt(colour.shape[0] * colour.shape[1] / INK_SAMPLE)))
         sample = colour[::stride, ::stride]
         model = fit_ink(flatten(sample) if options.flatten else sample, remove_colours=options.remove_colours,
                         paper=paper_colour(sample))
