@@ -240,11 +240,11 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
         rec.show("page", _quad_view)
 
     with rec.step(shared, "orientation") as step:
-        turns, skew, lines = 0, 0.0, True
+        turns, skew, has_lines = 0, 0.0, True
         if options.orientation or options.deskew:
             direction = line_direction(page_mask, search=90.0 if options.orientation else 15.0)
-            lines = direction.strength >= 1.8  # weaker profiles are noise, not lines: leave the page as it is
-            if lines:
+            has_lines = direction.strength >= 1.8  # weaker profiles are noise, not lines: leave the page as it is
+            if has_lines:
                 turns = direction.quarter_turns if options.orientation else 0
                 skew = direction.residual if options.orientation else direction.angle
             step.params = {"line_angle": round(direction.angle, 2), "strength": round(direction.strength, 2),
@@ -279,7 +279,7 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
     pages = [
         _prepare_part(pixels, level_grey, level_mask, options=options, rec=rec, part=part, x0=x0, x1=x1,
                       level_to_photo=level_to_photo, shared=shared, pyramid=pyramid, photo_scale=factor,
-                      lines=lines)
+                      has_lines=has_lines)
         for part, x0, x1 in parts
     ]
     if options.upside_down:
@@ -295,7 +295,7 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
 
 def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.ndarray, *, options: PipelineOptions,
                   rec: _Recorder, part: int, x0: int, x1: int, level_to_photo: np.ndarray, shared: list[Step],
-                  pyramid: dict[int, np.ndarray], photo_scale: float, lines: bool = True) -> PreparedPage:
+                  pyramid: dict[int, np.ndarray], photo_scale: float, has_lines: bool = True) -> PreparedPage:
     steps = list(shared)
     tag = f"p{part}-" if part else ""
     crop = level_grey[:, x0:x1]
@@ -326,7 +326,7 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
             mask = ink_mask(part_grey)
             refined = letter_height(mask)
             letter = refined / analysis if refined else letter
-        if letter is not None and (not lines or letter / photo_scale < MIN_PHOTO_LETTER):
+        if letter is not None and (not has_lines or letter / photo_scale < MIN_PHOTO_LETTER):
             letter = None  # specks of noise on a dark or faded page, not letters: keep the photo's scale
         if letter is None:
             zoom = 1 / photo_scale
