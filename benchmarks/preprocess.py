@@ -134,6 +134,7 @@ def run_case(case: Case, out: Path, lang: str = "page") -> Result:
     from workbench.imaging.pipeline import prepare
     from workbench.metrics import cer
     from workbench.ocr.quality import settle
+    from workbench.ocr.reading import read_page
     from workbench.ocr.tesseract import TesseractEngine
     from workbench.synthetic import language_of
 
@@ -157,7 +158,7 @@ def run_case(case: Case, out: Path, lang: str = "page") -> Result:
                     steps[step.name] += step.seconds
         start = time.perf_counter()
         # as the batch keeps it: stray lines of signs dropped, a page of handwriting left to the transcriber
-        text = "\n".join(settle(engine.recognize(p.image, languages=languages, timeout=300, psm=p.psm),
+        text = "\n".join(settle(read_page(engine, p.image, languages=languages, timeout=300, psm=p.psm),
                                 p.image)[0].text for p in pages)
         ocr_seconds = time.perf_counter() - start
     except Exception as exc:  # a benchmark reports a failure and goes on

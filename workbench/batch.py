@@ -41,6 +41,7 @@ from workbench.imaging.fingerprint import difference_hash, sharpness
 from workbench.imaging.load import IMAGE_SUFFIXES, load_photo
 from workbench.imaging.pipeline import PipelineOptions, prepare
 from workbench.ocr.quality import settle
+from workbench.ocr.reading import read_page
 from workbench.ocr.tesseract import TesseractEngine
 
 log = logging.getLogger(__name__)
@@ -167,9 +168,10 @@ def read_photo(path: Path, sha256: str, options: BatchOptions) -> PhotoResult:
         seconds_preprocess = (time.perf_counter() - started) / max(len(prepared), 1)
         for page in prepared:
             started = time.perf_counter()
-            layout = engine.recognize(page.image, languages=options.languages, timeout=options.timeout, psm=page.psm)
+            layout = read_page(engine, page.image, languages=options.languages, timeout=options.timeout,
+                               psm=page.psm)
             seconds_ocr = time.perf_counter() - started
-            layout.steps = page.steps
+            layout.steps = [*page.steps, *layout.steps]
             layout, handwriting = settle(layout, page.image)
             derived = _write_page_image(options.derived_path, f"{sha256[:2]}/{sha256}-{page.part}", page.display)
             result.pages.append(RecognizedPage(

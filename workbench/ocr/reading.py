@@ -1,0 +1,68 @@
+"""Reading a prepared page, with a second look when Tesseract leaves much of the text unread.
+
+Tesseract's layout analysis now and then takes part of a page for a picture (a stamp over the lines, a
+dark blot) and drops the words around it, or cuts lines short. The page's letter-like ink tells: when a
+large share of it lies outside every word box, the page is read again as one uniform block of text,
+which has no picture regions, and that reading is kept if it covers clearly more of the ink and is about
+as sure of itself, or sure enough anyway.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+import cv2
+import numpy as np
+
+from workbench.imaging.light import ink_mask
+from workbench.page import Page, Step
+
+log = logging.getLogger(__name__)
+
+BLOCK_PSM = 6  # Tesseract: a single uniform block of text
+MAX_UNREAD = 0.2  # share of the letter-like ink outside every word box before a second look
+MIN_GAIN = 0.1  # the second reading must leave this much less ink unread
+MAX_CONFIDENCE_LOSS = 5.0  # and be at most this much less sure (mean word confidence),
+SURE_ENOUGH = 70.0  # or this sure anyway: the lines left out were often the hard ones
+BOX_MARGIN = 3  # pixels around a word box (at half size) that still count as read
+
+
+class Reader(Protocol):
+    def recognize(self, image: np.ndarray, *, languages: str, timeout: float, psm: int | None = None) -> Page: ...
+
+
+def unread_ink(layout: Page, image: np.ndarray) -> float:
+    """The share of the page's letter-like ink that lies outside every word box (0 on a blank page)."""
+    half = cv2.resize(image, (max(1, image.shape[1] // 2), max(1, image.shape[0] // 2)), interpolation=cv2.INTER_AREA)
+    ink = ink_mask(half) > 0
+    total = int(np.count_nonzero(ink))
+    if total == 0:
+        return 0.0
+    read = np.zeros(half.shape, np.uint8)
+    for word in layout.words():
+        box = word.bbox
+        cv2.rectangle(read, (box.x0 // 2 - BOX_MARGIN, box.y0 // 2 - BOX_MARGIN),
+                      (box.x1 // 2 + BOX_MARGIN, box.y1 // 2 + BOX_MARGIN), 1, -1)
+    return float(np.count_nonzero(ink & (read == 0))) / total
+
+
+def read_page(engine: Reader, image: np.ndarray, *, languages: str, timeout: float, psm: int | None) -> Page:
+    """The page read with ``psm``, or read again as one block when that left much of its ink unread."""
+    layout = engine.recognize(image, languages=languages, timeout=timeout, psm=psm)
+    if psm == BLOCK_PSM:
+        return layout
+    unread = unread_ink(layout, image)
+    if unread <= MAX_UNREAD:
+        return layout
+    block = engine.recognize(image, languages=languages, timeout=timeout, psm=BLOCK_PSM)
+    unread_block = unread_ink(block, image)
+    confidence, confidence_block = layout.mean_confidence or 0.0, block.mean_confidence or 0.0
+    kept = unread_block <= unread - MIN_GAIN and confidence_block >= min(confidence - MAX_CONFIDENCE_LOSS, SURE_ENOUGH)
+    log.debug("%.0f%% of the ink unread; as one block %.0f%%: %s", unread * 100, unread_block * 100,
+              "kept" if kept else "not kept")
+    chosen = block if kept else layout
+    chosen.steps = [*chosen.steps, Step("second-look", {
+        "unread": round(unread, 3), "unread_as_block": round(unread_block, 3), "psm": BLOCK_PSM, "kept": kept,
+        "confidence": round(confidence, 1), "confidence_as_block": round(confidence_block, 1)}, 0.0)]
+    return chosen
