@@ -58,6 +58,16 @@ def photo_of(page: np.ndarray, *, frame: tuple[int, int] = (1800, 1400),
     return table
 
 
+PAGE_CORNERS = np.array([(240, 180), (1560, 230), (1610, 1200), (190, 1160)], np.int32)  # photo_of's own
+
+
+def page_area(photo: np.ndarray) -> np.ndarray:
+    """1 where photo_of laid the page, 0 on the table."""
+    area = np.zeros(photo.shape[:2], np.uint8)
+    cv2.fillConvexPoly(area, PAGE_CORNERS, 1)
+    return area
+
+
 def as_photo(pixels: np.ndarray) -> Photo:
     return Photo(pixels=pixels, exif_orientation=None, captured_at=None, stored_width=pixels.shape[1],
                  stored_height=pixels.shape[0])
@@ -227,12 +237,11 @@ def test_page_found_on_a_speckled_table_with_a_shaded_edge() -> None:
     """Dirt on the table and a grubby page edge look like letters to the ink mask; the page is still the page."""
     photo = photo_of(render())
     rng = np.random.default_rng(5)
-    page_area = np.zeros(photo.shape[:2], np.uint8)
-    corners = np.array([(240, 180), (1560, 230), (1610, 1200), (190, 1160)], np.int32)
-    cv2.fillConvexPoly(page_area, corners, 1)
+    corners = PAGE_CORNERS
+    on_page = page_area(photo)
     for _ in range(400):  # letter-sized specks beyond the page
         x, y = int(rng.integers(0, 1800)), int(rng.integers(0, 1400))
-        if not page_area[y, x]:
+        if not on_page[y, x]:
             cv2.circle(photo, (x, y), int(rng.integers(2, 5)), (15, 20, 30), -1)
     cv2.polylines(photo, [corners], True, (90, 90, 90), 5)  # a darkened, worn edge
     for x in range(300, 1500, 150):  # grubby spots along the bottom edge
@@ -302,12 +311,11 @@ def test_page_found_in_a_dark_photo_on_a_grainy_table() -> None:
     """Underexposed: the page is dim and the table's grain, once flattened, is specks the size of letters."""
     photo = photo_of(render()).astype(np.float32)
     rng = np.random.default_rng(11)
-    page_area = np.zeros(photo.shape[:2], np.uint8)
-    corners = np.array([(240, 180), (1560, 230), (1610, 1200), (190, 1160)], np.int32)
-    cv2.fillConvexPoly(page_area, corners, 1)
+    corners = PAGE_CORNERS
+    on_page = page_area(photo)
     grain = cv2.GaussianBlur(rng.normal(0, 1, photo.shape[:2]).astype(np.float32), (0, 0), 1.5)
     grain = cv2.resize(grain[:, ::6], (photo.shape[1], photo.shape[0]))  # streaks along the wood
-    photo[page_area == 0] += (40 * grain)[page_area == 0, None]
+    photo[on_page == 0] += (40 * grain)[on_page == 0, None]
     dark = np.clip(photo * 0.3, 0, 255).astype(np.uint8)
     quad = find_page(dark)
     assert quad is not None
@@ -317,7 +325,7 @@ def test_page_found_in_a_dark_photo_on_a_grainy_table() -> None:
 def test_page_preferred_to_an_outline_along_the_frame() -> None:
     """Light falling on the table above the page merges with it by brightness; the page's own edges decide."""
     photo = photo_of(render())
-    corners = np.array([(240, 180), (1560, 230), (1610, 1200), (190, 1160)], np.int32)
+    corners = PAGE_CORNERS
     lit = np.array([(0, 0), (1799, 0), (1560, 230), (240, 180)], np.int32)  # a bright patch of table above it
     cv2.fillConvexPoly(photo, lit, (235, 235, 235))
     cv2.line(photo, (240, 180), (1560, 230), (120, 120, 120), 3)  # the page's top edge, seen as a line
@@ -328,11 +336,10 @@ def test_page_preferred_to_an_outline_along_the_frame() -> None:
 
 def test_page_found_by_its_straight_edges_when_its_outline_does_not_close() -> None:
     """A pale page on a pale table: only a thin shaded edge shows, not at the corners; four lines make it."""
-    corners = np.array([(240, 180), (1560, 230), (1610, 1200), (190, 1160)], np.int32)
+    corners = PAGE_CORNERS
     photo = photo_of(render())
-    page_area = np.zeros(photo.shape[:2], np.uint8)
-    cv2.fillConvexPoly(page_area, corners, 1)
-    photo[page_area == 0] = (255, 255, 255)  # the table as white as the paper
+    on_page = page_area(photo)
+    photo[on_page == 0] = (255, 255, 255)  # the table as white as the paper
     for i in range(4):
         a, b = corners[i].astype(float), corners[(i + 1) % 4].astype(float)
         p, q = a + (b - a) * 0.15, a + (b - a) * 0.85  # most of each side shows, no corner does
@@ -344,15 +351,14 @@ def test_page_found_by_its_straight_edges_when_its_outline_does_not_close() -> N
 
 def test_page_found_on_a_pale_table_strewn_with_specks() -> None:
     """So many specks on the table that a sixth of the letter-like ink lies outside the page: they are sparse."""
-    corners = np.array([(240, 180), (1560, 230), (1610, 1200), (190, 1160)], np.int32)
+    corners = PAGE_CORNERS
     photo = photo_of(render())
-    page_area = np.zeros(photo.shape[:2], np.uint8)
-    cv2.fillConvexPoly(page_area, corners, 1)
-    photo[page_area == 0] = (190, 200, 205)
+    on_page = page_area(photo)
+    photo[on_page == 0] = (190, 200, 205)
     rng = np.random.default_rng(3)
     for _ in range(1000):
         x, y = int(rng.integers(0, 1800)), int(rng.integers(0, 1400))
-        if not page_area[max(0, y - 12):y + 12, max(0, x - 12):x + 12].any():
+        if not on_page[max(0, y - 12):y + 12, max(0, x - 12):x + 12].any():
             cv2.circle(photo, (x, y), int(rng.integers(2, 4)), (90, 95, 100), -1)
     quad = find_page(photo)
     assert quad is not None

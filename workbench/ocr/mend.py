@@ -16,6 +16,7 @@ before ``а о у ы э`` (it separates only before ``е ё ю я ѣ і и``) ca
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from workbench.page import Page, Step, Word
 
@@ -48,18 +49,23 @@ def mend_word(text: str) -> str:
     return _RUN.sub(lambda m: _mend_run(m.group(0)), text)
 
 
-def mend_scripts(page: Page) -> Page:
-    """The page with its mixed-script words mended in place; the changes are kept in a ``scripts`` step."""
+def _mend_words(page: Page, mend: Callable[[str], str], step: str) -> Page:
+    """Every word of the page through ``mend``, in place, keeping its box; what changed goes to a step."""
     changed: list[list[str]] = []
     for line in page.lines():
         for n, word in enumerate(line.words):
-            mended = mend_word(word.text)
+            mended = mend(word.text)
             if mended != word.text:
                 changed.append([word.text, mended])
                 line.words[n] = Word(mended, word.bbox, word.confidence)
     if changed:
-        page.steps = [*page.steps, Step("scripts", {"mended": changed}, 0.0)]
+        page.steps = [*page.steps, Step(step, {"mended": changed}, 0.0)]
     return page
+
+
+def mend_scripts(page: Page) -> Page:
+    """The page with its mixed-script words mended in place; the changes are kept in a ``scripts`` step."""
+    return _mend_words(page, mend_word, "scripts")
 
 
 _FINAL_HARD_SIGN = re.compile(r"[бвгджзклмнпрстфхцчшщ][ъЪ]$", re.IGNORECASE)
@@ -92,13 +98,4 @@ def mend_prereform(page: Page) -> Page:
     """On a pre-reform page, ``ѣ`` back in place of the signs read for it; the changes go to a ``yat`` step."""
     if not is_prereform([w.text for w in page.words()]):
         return page
-    changed: list[list[str]] = []
-    for line in page.lines():
-        for n, word in enumerate(line.words):
-            mended = mend_yat(word.text)
-            if mended != word.text:
-                changed.append([word.text, mended])
-                line.words[n] = Word(mended, word.bbox, word.confidence)
-    if changed:
-        page.steps = [*page.steps, Step("yat", {"mended": changed}, 0.0)]
-    return page
+    return _mend_words(page, mend_yat, "yat")
