@@ -226,7 +226,7 @@ def report(results: list[Result], wall: float) -> str:
                      f"over all photos {sum(total) / sum(ocr) * 100:.1f}%")
     failed = [r for r in results if r.error]
     for r in failed:
-        lines.append(f"FAILED {r.case.name}: {r.error}")
+        lines.append(f"FAILED {r.case.label}: {r.error}")
     seeds = sorted({r.case.plan_seed for r in photos})
     if len(seeds) > 1:
         lines.append("per seed (photos): " + "; ".join(
@@ -267,7 +267,9 @@ def main(argv: list[str] | None = None) -> int:
                              [True] * len(cases)))
     for result, raw in zip(results, raws, strict=True):
         result.raw_cer, result.raw_seconds = raw.raw_cer, raw.raw_seconds
-        result.error = result.error or raw.error
+        if raw.error:  # the pipeline's reading stands; the raw one is reported as failed
+            result.raw_cer = 1.0
+            result.error = result.error or f"raw read: {raw.error}"
     if args.verbose:
         for r in results:
             print(f"{r.case.label:<21} {r.case.font:<17} {r.case.size_pt:4.0f}pt raw {_pct(r.raw_cer)} "

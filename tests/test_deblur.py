@@ -69,3 +69,13 @@ def test_pipeline_reads_a_motion_blurred_photo() -> None:
         assert (step.params.get("length", 0) > 0) == deblurring
     assert read[True] < 0.05
     assert read[True] < read[False] / 2
+
+
+def test_a_blank_page_has_no_smear() -> None:
+    """No edges at all (a blank verso, flattened): nothing to measure, nothing to undo, and no error."""
+    blank = np.full((800, 600), 255, np.uint8)
+    assert not measure_blur(blank).found
+    dot = blank.copy()
+    dot[400:403, 300:303] = 0
+    assert not measure_blur(dot).found
+    assert not measure_blur(cv2.cvtColor(blank, cv2.COLOR_GRAY2BGR)).found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.ocr.mend import mend_prereform, mend_scripts, mend_word, mend_yat
+from workbench.ocr.mend import is_prereform, mend_prereform, mend_scripts, mend_word, mend_yat
 from workbench.page import BBox, Block, Line, Page, Word
 
 
@@ -65,3 +65,12 @@ def test_yat_is_restored_only_on_a_pre_reform_page() -> None:
     assert prereform.steps[-1].name == "yat" and ["Совътъ", "Совѣтъ"] in prereform.steps[-1].params["mended"]
     modern = mend_prereform(_page_of("В Уъздный Совет народного хозяйства".split()))  # an OCR slip, not ѣ
     assert [w.text for w in modern.words()][1] == "Уъздный" and not modern.steps
+
+
+def test_a_modern_page_with_a_few_soft_signs_read_hard_is_not_pre_reform() -> None:
+    """Modern words end in bare consonants all the time; pre-reform ones never do."""
+    modern = ("Президиум губисполкома заслушал доклад тов. Петров о работе отдел народного образования за "
+              "истекший год и постановил: естъ недостаток учебников, пятъ школ закрыты, бытъ посему").split()
+    assert not is_prereform(modern)
+    assert mend_prereform(_page_of(["палътом", *modern])).steps == []
+    assert mend_yat("съэкономить") == "съэкономить"  # a hard sign separates before э too

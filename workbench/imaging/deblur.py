@@ -83,6 +83,8 @@ def _edge_profile(tiles: list[np.ndarray]) -> np.ndarray:
     mag, ang = mag.ravel(), ang.ravel()
     sample = mag[::3].copy()
     floor = EDGE_FLOOR * float(np.partition(sample, int(len(sample) * 0.995))[int(len(sample) * 0.995)])
+    if floor <= 0:  # a blank page: no edges at all, so none weaker than another
+        return np.ones(ORIENTATIONS)
     edge = mag > floor
     bins = (ang[edge] * (ORIENTATIONS / 180.0)).astype(np.int64) % ORIENTATIONS
     # the percentile per orientation from a histogram of 256 gradient levels: one pass, no sorting
@@ -134,6 +136,8 @@ def measure_blur(grey: np.ndarray) -> Blur:
     smear's signature) at a length a shaking hand gives, and undoing it on the measured tiles makes
     their edges evenly sharp; anything else is left alone.
     """
+    if grey.ndim == 3:
+        grey = cv2.cvtColor(grey, cv2.COLOR_BGR2GRAY)
     tiles = _ink_tiles(grey)
     if not tiles:
         return Blur(anisotropy=1.0, angle=0.0, length=0)
@@ -175,10 +179,13 @@ def motion_kernel(length: float, angle: float) -> np.ndarray:
 def _wiener_multiplier(kernel: np.ndarray, size: int, noise_to_signal: float) -> np.ndarray:
     """H / (H^2 + noise_to_signal) for a centred symmetric kernel, in OpenCV's packed (CCS) layout.
 
-    A kernel symmetric about its centre has a real transfer function H, so the filter multiplies the real
+    ``size`` must be even (the packed layout of odd sizes differs). A kernel symmetric about its centre
+    has a real transfer function H, so the filter multiplies the real
     and the imaginary part of each frequency alike: each value is copied into its pair's second slot.
     The filter's gain at zero frequency is 1, so blank paper stays as bright as it was.
     """
+    if size % 2:
+        raise ValueError(f"the Wiener multiplier is laid out for an even size, not {size}")
     k = kernel.shape[0]
     psf = np.zeros((size, size), np.float32)
     psf[:k, :k] = kernel
@@ -195,8 +202,11 @@ def wiener(ink: np.ndarray, kernel: np.ndarray, *, noise_to_signal: float = NOIS
            tile: int = 512) -> np.ndarray:
     """Undo a known blur of an ink image (paper 0), tile by tile; tiles without ink are left as they are.
 
-    Overlapping tiles (overlap-save) keep each FFT small and in cache: a whole page at once is slower.
+    Overlapping tiles (overlap-save) keep each FFT small and in cache: a whole page at once is slower. The
+    overlap holds most of the inverse filter's tail, not all of it: along a seam the result differs from
+    one whole-page pass by under one grey level on average.
     """
+    tile += tile % 2  # the packed multiplier is laid out for an even size
     height, width = ink.shape
     margin = max(16, 2 * kernel.shape[0])
     step = tile - 2 * margin

@@ -27,6 +27,8 @@ def halve(image: np.ndarray) -> np.ndarray:
     An odd last row or column is dropped, which moves nothing: pixel (x, y) still covers (2x, 2y).
     """
     height, width = image.shape[:2]
+    if height < 2 or width < 2:  # a one-pixel side cannot be halved by blocks
+        return cv2.resize(image, (max(1, width // 2), max(1, height // 2)), interpolation=cv2.INTER_AREA)
     even = image[: height - height % 2, : width - width % 2]
     return cv2.resize(even, (width // 2, height // 2), interpolation=cv2.INTER_AREA)
 

@@ -153,7 +153,8 @@ def _stretch(grey: np.ndarray) -> np.ndarray:
     low, high = (float(v) for v in np.percentile(grey[::4, ::4], (1, 99)))
     if high - low < 8 or (low <= 8 and high >= 247):
         return grey
-    return cv2.convertScaleAbs(grey, alpha=255.0 / (high - low), beta=-low * 255.0 / (high - low))
+    table = np.clip((np.arange(256) - low) * 255.0 / (high - low), 0, 255).astype(np.uint8)
+    return cv2.LUT(grey, table)
 
 
 @dataclass(slots=True)
@@ -252,7 +253,7 @@ def find_page(image: np.ndarray) -> PageQuad | None:
     grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
     scale = min(1.0, DETECT_SIDE / max(grey.shape))
     if scale < 1.0:  # a page's edges are large: a smaller copy finds them as well, in half the time
-        grey = cv2.resize(grey, (round(grey.shape[1] * scale), round(grey.shape[0] * scale)),
+        grey = cv2.resize(grey, (max(1, round(grey.shape[1] * scale)), max(1, round(grey.shape[0] * scale))),
                           interpolation=cv2.INTER_AREA)
     height, width = grey.shape
     frame_area = float(height * width)
@@ -267,9 +268,9 @@ def find_page(image: np.ndarray) -> PageQuad | None:
         best = _best(_line_outlines(edges, MIN_AREA * frame_area), ink, edges)
     if best is not None:
         log.debug("page found by %s: %.0f%% of the frame", best.method, best.area_share * 100)
-        if scale < 1.0:
-            factor = image.shape[1] / width
-            best.corners = (best.corners + 0.5) * factor - 0.5
+        if scale < 1.0:  # pixel centres of the small copy back to the image's, each axis by its own factor
+            factors = np.array([image.shape[1] / width, image.shape[0] / height])
+            best.corners = (best.corners + 0.5) * factors - 0.5
     return best
 
 

@@ -229,8 +229,10 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
             background = estimate_background(page_grey)
             page_grey = normalize_contrast(cv2.divide(page_grey, background, scale=255))
         page_mask = ink_mask(page_grey)
+        table = None
         if quad is None and options.flatten:  # the table's grain, flattened, is no text
-            page_mask[~paper_like(background)] = 0
+            table = np.where(paper_like(background), 0, 255).astype(np.uint8)
+            page_mask[table > 0] = 0
     if debug is not None:
         def _quad_view() -> np.ndarray:
             view = small.copy()
@@ -258,6 +260,8 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
         level_to_page = turn @ rotation
         level_grey = warp(page_grey, level_to_page, (level_w, level_h))
         level_mask = ink_mask(level_grey)
+        if table is not None:
+            level_mask[warp(table, level_to_page, (level_w, level_h), border=0) > 127] = 0
         step.params = {"degrees": round(skew, 2)}
     rec.show("deskew", level_grey)
 

@@ -10,7 +10,7 @@ digit only between two Cyrillic letters. Numbers, Latin words and Roman numerals
 The Russian model has no ``ѣ`` either, which pre-reform pages (typed up to the early 1920s) are full of; it
 reads it as ``ъ``, ``ь`` or both. On a page that is pre-reform by its own evidence (words ending in a hard
 sign after a consonant, which modern spelling never has), a hard sign inside a word before a consonant or
-before ``а о у ы э`` (it separates only before ``е ё ю я ѣ і и``) can only be ``ѣ``, and so can ``ьъ`` or ``ъь``.
+before ``а о у ы`` (it separates only before ``е ё ю я э ѣ і и``) can only be ``ѣ``, and so can ``ьъ`` or ``ъь``.
 """
 
 from __future__ import annotations
@@ -70,19 +70,26 @@ def mend_scripts(page: Page) -> Page:
 
 _FINAL_HARD_SIGN = re.compile(r"[бвгджзклмнпрстфхцчшщ][ъЪ]$", re.IGNORECASE)
 _YAT_AS_TWO = re.compile(r"(?<=[а-яіё])(?:ьъ|ъь|ъъ)", re.IGNORECASE)
-# before a consonant or a vowel it never separates (it does before е ё ю я ѣ і и: подъѣздъ, объявленіе)
-_YAT_AS_HARD_SIGN = re.compile(r"(?<=[а-яіё])[ъЪ](?=[бвгджзйклмнпрстфхцчшщаоуыэ])", re.IGNORECASE)
+# before a consonant or a vowel it never separates (it does before е ё ю я э ѣ і и: подъѣздъ, объявленіе,
+# трехъэтажный)
+_YAT_AS_HARD_SIGN = re.compile(r"(?<=[а-яіё])[ъЪ](?=[бвгджзйклмнпрстфхцчшщаоуы])", re.IGNORECASE)
+_FINAL_CONSONANT = re.compile(r"[бвгджзклмнпрстфхцчшщ]$", re.IGNORECASE)
 # a page is pre-reform when this many of its Cyrillic words, and this share, end in a hard sign
 PREREFORM_WORDS = 3
 PREREFORM_SHARE = 0.04
 
 
 def is_prereform(words: list[str]) -> bool:
-    """True if the words end in a hard sign after a consonant often enough to be pre-reform spelling."""
+    """True if the words end in a hard sign after a consonant often enough to be pre-reform spelling.
+
+    Pre-reform spelling ends every word that ends in a consonant with a hard sign; a modern page that
+    Tesseract read with a few soft signs as hard ones still has many words ending in a bare consonant.
+    """
     letters = [w.strip(".,:;!?»«()\"'-") for w in words]
     cyrillic = [w for w in letters if len(w) >= 2 and _CYRILLIC.search(w)]
     final = sum(bool(_FINAL_HARD_SIGN.search(w)) for w in cyrillic)
-    return final >= PREREFORM_WORDS and final >= PREREFORM_SHARE * len(cyrillic)
+    bare = sum(bool(_FINAL_CONSONANT.search(w)) for w in cyrillic)
+    return final >= PREREFORM_WORDS and final >= PREREFORM_SHARE * len(cyrillic) and final >= 2 * bare
 
 
 def _yat(match: re.Match[str]) -> str:

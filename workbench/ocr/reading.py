@@ -48,7 +48,10 @@ def unread_ink(layout: Page, image: np.ndarray) -> float:
 
 
 def read_page(engine: Reader, image: np.ndarray, *, languages: str, timeout: float, psm: int | None) -> Page:
-    """The page read with ``psm``, or read again as one block when that left much of its ink unread."""
+    """The page read with ``psm``, or read again as one block when that left much of its ink unread.
+
+    Each read has its own ``timeout``: a page that gets a second look may take up to twice as long.
+    """
     layout = engine.recognize(image, languages=languages, timeout=timeout, psm=psm)
     if psm == BLOCK_PSM:
         return layout
