@@ -123,6 +123,23 @@ def test_line_by_line_by_keyboard_only(browser, live_server, db) -> None:  # typ
     assert lines[0].endswith(" (копия)") and lines[1].endswith("№")
 
 
+def test_a_zoom_asked_for_before_the_page_image_arrives_is_kept(browser, live_server, db) -> None:  # type: ignore[no-untyped-def]
+    """The first image used to fit the width on arrival, undoing a zoom made while it loaded (CI lost this race)."""
+    page_id = first_page_id(db)
+    page = logged_in(browser, live_server, "tanya")
+    held = []
+    page.route(f"**/files/pages/{page_id}.jpg", lambda route: held.append(route))  # a slow image
+    page.goto(f"{live_server}/pages/{page_id}", wait_until="domcontentloaded")
+    expect(page.locator("#overlay rect[data-index]").first).to_be_attached()
+    before = canvas_scale(page)
+    page.click("[data-zoom=in]")
+    assert held, "the editor asked for the page image"
+    held[0].continue_()
+    expect(page.locator("#page-image")).to_have_js_property("complete", True)
+    page.wait_for_timeout(200)  # the load event's handler has run
+    assert canvas_scale(page) == pytest.approx(before * 1.25, rel=0.01)
+
+
 def test_line_strips_come_when_the_layout_arrives_after_line_mode_opened(browser, live_server, db) -> None:  # type: ignore[no-untyped-def]
     page_id = first_page_id(db)
     page = logged_in(browser, live_server, "tanya")

@@ -17,7 +17,8 @@
   const saveState = $("save-state"), threshold = $("threshold");
 
   // ---------------------------------------------------------------- viewer
-  const view = { scale: 1, x: 0, y: 0, rotation: 0, photo: false, width: pageWidth, height: pageHeight };
+  const view = { scale: 1, x: 0, y: 0, rotation: 0, photo: false, width: pageWidth, height: pageHeight,
+                 zoomed: false };
   const MIN_SCALE = 0.05, MAX_SCALE = 10;
 
   function apply() {
@@ -40,6 +41,7 @@
     view.x = cx - (cx - view.x) * k;
     view.y = cy - (cy - view.y) * k;
     view.scale = scale;
+    view.zoomed = true;
     apply();
   }
 
@@ -608,7 +610,8 @@
     })
     .catch(() => show("the OCR layout could not be loaded; the text can still be edited"));
 
-  image.addEventListener("load", () => fit("width"), { once: true });
+  // fit the first image to the width, unless the transcriber has already zoomed while it loaded
+  image.addEventListener("load", () => { if (!view.zoomed) fit("width"); }, { once: true });
   setImage();
   recoverDraft();
   apply();
