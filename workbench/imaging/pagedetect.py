@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
+from itertools import combinations
 
 import cv2
 import numpy as np
@@ -207,8 +208,8 @@ def _line_outlines(edges: np.ndarray, min_area: float, *, per_side: int = 6) -> 
             if _angle_gap(theta, axis) < math.radians(30) and len(groups[g]) < per_side:
                 groups[g].append((rho, theta))
     found = []
-    for a1, a2 in _pairs(groups[0]):
-        for b1, b2 in _pairs(groups[1]):
+    for a1, a2 in combinations(groups[0], 2):
+        for b1, b2 in combinations(groups[1], 2):
             points = [_intersect(a, b) for a in (a1, a2) for b in (b1, b2)]
             if any(p is None for p in points):
                 continue
@@ -227,10 +228,6 @@ def _angle_gap(a: float, b: float) -> float:
     """Angle between two line normals, lines having no direction: 0 to pi/2."""
     gap = abs(a - b) % math.pi
     return min(gap, math.pi - gap)
-
-
-def _pairs(lines: list[tuple[float, float]]) -> list[tuple[tuple[float, float], tuple[float, float]]]:
-    return [(lines[i], lines[j]) for i in range(len(lines)) for j in range(i + 1, len(lines))]
 
 
 def _intersect(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float] | None:

@@ -321,7 +321,7 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
         mask = level_mask if part_grey is crop and x0 == 0 and x1 == level_grey.shape[1] else ink_mask(part_grey)
         letter = letter_height(mask)
         analysis = 1.0  # pixels of the analysis image per part pixel
-        if (letter is None or letter < 6) and photo_scale < 1.0:
+        if has_lines and (letter is None or letter < 6) and photo_scale < 1.0:
             # too small to measure or to fit lines: look again at up to the photo's own resolution
             analysis = min(1 / photo_scale, 9.0 / (letter or 3.0))
             size = (int(part_w * analysis), int(part_h * analysis))
