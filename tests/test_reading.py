@@ -8,7 +8,7 @@ import pytest
 
 from tests.test_imaging import TEXT, render
 from workbench.metrics import cer
-from workbench.ocr.reading import read_page, unread_ink
+from workbench.ocr.reading import as_one_column, read_page, unread_ink
 from workbench.page import BBox, Block, Line, Page, Word
 
 
@@ -54,3 +54,45 @@ def test_a_page_read_whole_gets_no_second_look() -> None:
     layout = read_page(TesseractEngine(), render(TEXT, size=26, width=1700), languages="rus", timeout=120, psm=4)
     assert cer(TEXT, layout.text) < 0.03
     assert not [step for step in layout.steps if step.name == "second-look"]
+
+
+def _line(text: str, x0: int, y0: int, x1: int, y1: int) -> Line:
+    words = text.split()
+    step = (x1 - x0) // len(words)
+    return Line(BBox(x0, y0, x1, y1), [Word(w, BBox(x0 + i * step, y0, x0 + (i + 1) * step - 5, y1), 90.0)
+                                       for i, w in enumerate(words)])
+
+
+def _block(*lines: Line) -> Block:
+    return Block(BBox.enclosing([line.bbox for line in lines]), list(lines))
+
+
+def test_rows_cut_in_two_by_a_picture_region_are_joined_left_to_right() -> None:
+    # Tesseract read the lines left of a stamp as one block and the rest of those lines as the next
+    left = _block(_line("Участившиеся случаи", 100, 400, 600, 440),
+                  _line("предупредить начальников", 100, 460, 650, 500))
+    right = _block(_line("хищения грузов", 900, 402, 1400, 442), _line("станций что впредь", 880, 458, 1500, 498))
+    below = _block(_line("Объявляю благодарность", 100, 600, 900, 640))
+    page = as_one_column(Page(1600, 800, [left, right, below]))
+    assert page.text == ("Участившиеся случаи хищения грузов\nпредупредить начальников станций что впредь"
+                         "\n\nОбъявляю благодарность")
+    assert len(page.blocks) == 2
+    assert page.blocks[0].bbox == BBox(100, 400, 1500, 500)
+    assert page.steps[-1].params == {"rows_joined": 2, "blocks_moved": 0}
+
+
+def test_blocks_of_one_column_are_read_top_to_bottom() -> None:
+    title = _block(_line("ДОКЛАДНАЯ ЗАПИСКА", 500, 200, 900, 240))
+    address = _block(_line("В ЦЕНТРАЛЬНЫЙ КОМИТЕТ", 300, 100, 1200, 140))
+    page = as_one_column(Page(1600, 800, [title, address]))
+    assert page.text == "В ЦЕНТРАЛЬНЫЙ КОМИТЕТ\n\nДОКЛАДНАЯ ЗАПИСКА"
+    assert page.steps[-1].params == {"rows_joined": 0, "blocks_moved": 2}
+
+
+def test_a_column_in_order_is_left_as_it_is() -> None:
+    # lines of one block above and below each other, and a short line beside a taller one it barely touches
+    first = _block(_line("Приказ № 37", 100, 100, 500, 140), _line("по Управлению дороги", 100, 160, 800, 200))
+    second = _block(_line("Начальник дороги", 100, 300, 600, 340))
+    signature = _block(_line("Лазарев", 900, 336, 1200, 376))
+    page = Page(1600, 800, [first, second, signature])
+    assert as_one_column(page) is page

@@ -5,6 +5,10 @@ dark blot) and drops the words around it, or cuts lines short. The page's letter
 large share of it lies outside every word box, the page is read again as one uniform block of text,
 which has no picture regions, and that reading is kept if it covers clearly more of the ink and is about
 as sure of itself, or sure enough anyway.
+
+The same picture region can instead split lines in two: the parts left of a stamp in one block, the parts
+right of it in another, read one block after the other, or put a block that starts lower first. On a page
+read as one column the pieces of a row are joined again, left to right, and the blocks read top to bottom.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import cv2
 import numpy as np
 
 from workbench.imaging.light import ink_mask
-from workbench.page import Page, Step
+from workbench.page import BBox, Page, Step
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +30,8 @@ MIN_GAIN = 0.1  # the second reading must leave this much less ink unread
 MAX_CONFIDENCE_LOSS = 5.0  # and be at most this much less sure (mean word confidence),
 SURE_ENOUGH = 70.0  # or this sure anyway: the lines left out were often the hard ones
 BOX_MARGIN = 3  # pixels around a word box (at half size) that still count as read
+ONE_COLUMN_PSM = 4  # Tesseract: a single column of text: what a prepared page is
+MIN_ROW_OVERLAP = 0.5  # two line pieces share a row when their heights overlap by this share of the smaller
 
 
 class Reader(Protocol):
@@ -53,6 +59,8 @@ def read_page(engine: Reader, image: np.ndarray, *, languages: str, timeout: flo
     Each read has its own ``timeout``: a page that gets a second look may take up to twice as long.
     """
     layout = engine.recognize(image, languages=languages, timeout=timeout, psm=psm)
+    if psm == ONE_COLUMN_PSM:
+        layout = as_one_column(layout)
     if psm == BLOCK_PSM:
         return layout
     unread = unread_ink(layout, image)
@@ -69,3 +77,41 @@ def read_page(engine: Reader, image: np.ndarray, *, languages: str, timeout: flo
         "unread": round(unread, 3), "unread_as_block": round(unread_block, 3), "psm": BLOCK_PSM, "kept": kept,
         "confidence": round(confidence, 1), "confidence_as_block": round(confidence_block, 1)}, 0.0)]
     return chosen
+
+
+def _same_row(left: BBox, right: BBox) -> bool:
+    """``right`` continues ``left`` on the same row: their heights overlap well and it starts after ``left`` ends."""
+    overlap = min(left.y1, right.y1) - max(left.y0, right.y0)
+    smaller = min(left.height, right.height)
+    return smaller > 0 and overlap >= MIN_ROW_OVERLAP * smaller and right.x0 >= left.x1 - smaller // 2
+
+
+def as_one_column(page: Page) -> Page:
+    """Join the pieces of a row that Tesseract put in different blocks side by side, left piece first,
+    and order the blocks top to bottom.
+
+    Blocks left without lines go, and every block's box is drawn again round the lines it keeps.
+    """
+    joined = 0
+    for block in page.blocks:
+        for line in block.lines:
+            while True:
+                pieces = [(other_block, other) for other_block in page.blocks if other_block is not block
+                          for other in other_block.lines if other.words and _same_row(line.bbox, other.bbox)]
+                if not line.words or not pieces:
+                    break
+                other_block, other = min(pieces, key=lambda piece: piece[1].bbox.x0)
+                line.words.extend(other.words)
+                line.bbox = line.bbox.union(other.bbox)
+                other_block.lines.remove(other)
+                joined += 1
+    blocks = [block for block in page.blocks if block.lines]
+    if joined:
+        for block in blocks:
+            block.bbox = BBox.enclosing([line.bbox for line in block.lines])
+    ordered = sorted(blocks, key=lambda block: (block.bbox.y0, block.bbox.x0))
+    moved = sum(a is not b for a, b in zip(ordered, blocks, strict=True))
+    if not joined and not moved:
+        return page
+    return Page(width=page.width, height=page.height, blocks=ordered,
+                steps=[*page.steps, Step("one-column", {"rows_joined": joined, "blocks_moved": moved}, 0.0)])
