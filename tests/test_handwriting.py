@@ -81,6 +81,30 @@ def test_stray_lines_of_signs_are_dropped_and_kept_in_the_run() -> None:
     assert drop_noise_lines(kept) is kept  # nothing more to drop
 
 
+def test_a_page_edge_read_at_the_border_of_the_image_is_dropped() -> None:
+    # curl-038: the curled top edge read as a line (with a "100" in it) and the right edge as "|"
+    def word(text: str, x0: int, y0: int, x1: int, confidence: float) -> Word:
+        return Word(text, BBox(x0, y0, x1, y0 + 35), confidence)
+
+    def line(*words: Word) -> Line:
+        return Line(BBox.enclosing([w.bbox for w in words]), list(words))
+
+    edge = line(word("ие", 283, 0, 330, 20.0), word("|", 340, 0, 350, 12.0), word("100", 1480, 0, 1522, 26.0))
+    signed = line(word("Секретарь", 282, 1114, 500, 96.0), word("Зуева", 1000, 1114, 1151, 96.0),
+                  word("|", 1950, 1114, 1960, 82.0))
+    date = line(word("20.VII.26", 282, 1200, 500, 45.0))  # doubtful, but away from the border: kept
+    # a doubtful carbon-copy line between the page's dark edges keeps its words, not the edges' letters
+    carbon = line(word(":", 0, 1300, 20, 0.0), word("правлений", 300, 1300, 520, 42.0),
+                  word("союзов", 540, 1300, 700, 40.0), word("я", 1940, 1300, 1960, 30.0))
+    margin = line(word("38", 1900, 2560, 1958, 91.0))  # a sure folio number at the corner stays
+    page = Page(1960, 2604, [Block(BBox(0, 0, 1960, 2604), [edge, signed, date, carbon, margin])])
+    kept = drop_noise_lines(page)
+    assert kept.text == "Секретарь Зуева\n20.VII.26\nправлений союзов\n38"
+    assert kept.blocks[0].lines[0].bbox == BBox(282, 1114, 1151, 1149)
+    assert [d["text"] for d in kept.steps[-1].params["dropped"]] == ["ие | 100", "|", ": я"]
+    assert drop_noise_lines(kept) is kept
+
+
 def test_a_handwritten_page_keeps_its_line_strips_not_filtered(tmp_path: Path) -> None:
     grey = cv2.imread(str(scribble_page(tmp_path / "hand.png", lines=6)), cv2.IMREAD_GRAYSCALE)
     noise = Page(grey.shape[1], grey.shape[0], [Block(BBox(0, 0, 10, 10), [_line(0, ("~;|", 20.0), ("ии", 12.0))])])

@@ -1,7 +1,8 @@
 """Is an OCR result worth correcting? Handwriting gives Tesseract noise, which is no help to a person.
 
 On a printed page, specks, a page edge, a pencil mark or a stamp's rim read as short lines of stray
-letters and signs; those lines are dropped from the reading and kept in the run's parameters.
+letters and signs, and a page edge left at the border of the image as a doubtful line or as ``|`` at the
+ends of lines; those are dropped from the reading and kept in the run's parameters.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import numpy as np
 
 from workbench.imaging.textlines import find_line_boxes
 from workbench.ocr.mend import mend_prereform, mend_scripts
-from workbench.page import BBox, Block, Line, Page, Step
+from workbench.page import BBox, Block, Line, Page, Step, Word
 
 # Measured: scribbled handwriting gives a mean near 20 and almost no sure words; a hard carbon copy read
 # at 22% CER gives a mean near 41 with a quarter of its letters in sure words, and is worth correcting.
@@ -24,6 +25,11 @@ MIN_MEAN_CONFIDENCE = 32.0
 # such lines were all margin noise; real text read that badly still holds longer words.
 NOISE_LINE_CONFIDENCE = 50.0
 NOISE_LINE_LETTERS = 4
+# A page edge or a curl at the border of the page image reads as a doubtful line along the top or bottom,
+# or as signs and single letters (``|``, ``я``) at the ends of lines; a box this close to the border
+# (share of the side) touches it.
+EDGE_SHARE = 0.004
+EDGE_WORD_LETTERS = 2
 _LETTER_RUN = re.compile(r"[^\W\d_]+(?:['’ʼ-][^\W\d_]+)*")  # п'ять, Северо-Донецкой: one run
 _NUMBER = re.compile(r"[\d№]")
 
@@ -60,19 +66,63 @@ def is_noise_line(line: Line) -> bool:
     return confidence < NOISE_LINE_CONFIDENCE and longest < NOISE_LINE_LETTERS
 
 
+def _margins(page: Page) -> tuple[float, float]:
+    return max(2.0, EDGE_SHARE * page.width), max(2.0, EDGE_SHARE * page.height)
+
+
+def _at_side(box: BBox, page: Page) -> bool:
+    """The box reaches the left or right border of the page image."""
+    mx, _ = _margins(page)
+    return box.x0 <= mx or box.x1 >= page.width - mx
+
+
+def _at_top_or_bottom(box: BBox, page: Page) -> bool:
+    _, my = _margins(page)
+    return box.y0 <= my or box.y1 >= page.height - my
+
+
+def _is_edge_word(word: Word, page: Page) -> bool:
+    """Signs or a letter or two at the left or right border, no number: the page's edge, not a word."""
+    text = word.text
+    return (_at_side(word.bbox, page) and not _NUMBER.search(text)
+            and (len(text) <= EDGE_WORD_LETTERS or not any(ch.isalnum() for ch in text)))
+
+
+def _without_edge_words(line: Line, page: Page) -> Line:
+    kept = [w for w in line.words if not _is_edge_word(w, page)]
+    if len(kept) == len(line.words):
+        return line
+    return Line(bbox=BBox.enclosing([w.bbox for w in kept]) if kept else line.bbox, words=kept)
+
+
+def _is_stray(line: Line, page: Page) -> bool:
+    """A stray line of signs anywhere, or a line Tesseract doubts along the top or bottom border, numbers
+    or not (a curled or shadowed page edge)."""
+    if not line.words:
+        return True
+    return is_noise_line(line) or (_at_top_or_bottom(line.bbox, page)
+                                   and _line_confidence(line) < NOISE_LINE_CONFIDENCE)
+
+
 def drop_noise_lines(page: Page) -> Page:
-    """The page without its stray lines; each one's text, box and confidence go to a ``noise-lines`` step."""
+    """The page without its stray lines and edge words; each one's text, box and confidence go to a
+    ``noise-lines`` step."""
     dropped: list[dict[str, object]] = []
     blocks: list[Block] = []
     for block in page.blocks:
-        flags = [is_noise_line(line) for line in block.lines]
-        if not any(flags):
+        lines = [_without_edge_words(line, page) for line in block.lines]
+        flags = [_is_stray(line, page) for line in lines]
+        changed = [line is not original for line, original in zip(lines, block.lines, strict=True)]
+        if not any(flags) and not any(changed):
             blocks.append(block)
             continue
-        dropped.extend({"text": line.text, "bbox": [line.bbox.x0, line.bbox.y0, line.bbox.x1, line.bbox.y1],
-                        "confidence": round(_line_confidence(line), 1)}
-                       for line, noise in zip(block.lines, flags, strict=True) if noise)
-        kept = [line for line, noise in zip(block.lines, flags, strict=True) if not noise]
+        for original, line, noise in zip(block.lines, lines, flags, strict=True):
+            gone = original.words if noise else [w for w in original.words if w not in line.words]
+            if gone:
+                box = BBox.enclosing([w.bbox for w in gone])
+                dropped.append({"text": " ".join(w.text for w in gone), "bbox": [box.x0, box.y0, box.x1, box.y1],
+                                "confidence": round(sum(w.confidence for w in gone) / len(gone), 1)})
+        kept = [line for line, noise in zip(lines, flags, strict=True) if not noise]
         if kept:
             blocks.append(Block(bbox=BBox.enclosing([line.bbox for line in kept]), lines=kept))
     if not dropped:
