@@ -27,9 +27,12 @@ TILES = 16  # the tiles with most ink
 ORIENTATIONS = 24  # bins of edge orientation over 180 degrees
 EDGE_FLOOR = 0.1  # of the steepest gradients (99.5th percentile): weaker ones are no edge
 # Steepest edges across the smear over along it. Smears of 9 to 16 px measured 0.25 to 0.31 on clean
-# renderings and 0.37 to 0.46 on noisy photos, sharp pages 0.49 and up; well below 0.2 one orientation
-# dominates for another reason (a ruled line, the page's own edge).
-ANISOTROPY = (0.2, 0.48)
+# renderings and 0.37 to 0.48 on noisy photos, sharp pages 0.56 and up: the bound lies between the two,
+# not on the last smear measured (a page at 0.480 went unrestored when its corners moved by a pixel).
+# Blurred pages let through at 0.68 to 0.74 showed troughs at 22 to 24 px (the text's own rhythm, not
+# their smear) that passed the after-check, and "restoring" them destroyed them. Well below 0.2 one
+# orientation dominates for another reason (a ruled line, the page's own edge).
+ANISOTROPY = (0.2, 0.52)
 MIN_LENGTH = 6  # a shorter smear is within what Tesseract reads through
 MAX_LENGTH = 30  # a longer smear leaves nothing to read; a trough there is the text's own rhythm
 MIN_TROUGH = -0.15  # the autocorrelation at the smear's length, of 1 at lag 0
