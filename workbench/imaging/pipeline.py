@@ -57,7 +57,9 @@ MAX_SIDE = 6000  # no page image longer than this, whatever the letter height sa
 # Within this band of page pixels per photo pixel the photo keeps its own resolution: the letters are near
 # enough the target height, and the letter height itself is measured on the small copy only to a pixel.
 NATIVE_BAND = (0.8, 1.12)
-MIN_PHOTO_LETTER = 5.0  # photo pixels: no text smaller than this can be read, so such a measure is noise
+# Photo pixels: text smaller than this cannot be read, so such a measure is noise (the specks of a dark,
+# faded page measured 5.3; the smallest text of far-off photos 8).
+MIN_PHOTO_LETTER = 6.0
 INK_SAMPLE = 50_000  # pixels of the page the ink colours are fitted on: the fit takes at most 8000 of them
 
 
