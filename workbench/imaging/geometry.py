@@ -75,23 +75,66 @@ def rotate_matrix(degrees: float, width: int, height: int) -> tuple[np.ndarray, 
     return np.linalg.inv(full), new_w, new_h
 
 
+STRIP_ROWS = 256  # a colour page is resampled this many rows at a time
+
+
 def warp(image: np.ndarray, new_to_old: np.ndarray, size: tuple[int, int], *,
          border: int | tuple[int, ...] = 255) -> np.ndarray:
     """Resample ``image`` into ``size`` (width, height) by a new -> old homography.
 
     Colour goes through four channels: OpenCV interpolates 1 and 4 channels with SIMD, 3 without, so
-    padding the part of the photo the page covers and dropping the padding after halves the time.
+    padding the part of the photo the page covers and dropping the padding after halves the time. It is
+    done a strip of rows at a time, so the part of the photo a strip reads is padded while it is in the
+    cache: a quarter quicker again, more when the other core is busy too.
     """
     value = border if isinstance(border, tuple) else (border,) * 3
     mode = cv2.BORDER_REPLICATE if border == -1 else cv2.BORDER_CONSTANT
     flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
     if image.ndim != 3 or image.shape[2] != 3:
         return cv2.warpPerspective(image, new_to_old, size, flags=flags, borderMode=mode, borderValue=value)
-    x0, y0, x1, y1 = _footprint(new_to_old, size, image.shape[1], image.shape[0])
-    padded = cv2.cvtColor(image[y0:y1, x0:x1], cv2.COLOR_BGR2BGRA)
-    out = cv2.warpPerspective(padded, translate_matrix(-x0, -y0) @ new_to_old, size, flags=flags,
-                              borderMode=mode, borderValue=(*value[:3], 255))
-    return cv2.cvtColor(out, cv2.COLOR_BGRA2BGR)
+    width, height = size
+    out = np.empty((height, width, 3), np.uint8)
+    for y in range(0, height, STRIP_ROWS):
+        rows = min(STRIP_ROWS, height - y)
+        strip_to_old = new_to_old @ translate_matrix(0, y)
+        x0, y0, x1, y1 = _footprint(strip_to_old, (width, rows), image.shape[1], image.shape[0])
+        padded = cv2.cvtColor(image[y0:y1, x0:x1], cv2.COLOR_BGR2BGRA)
+        strip = cv2.warpPerspective(padded, translate_matrix(-x0, -y0) @ strip_to_old, (width, rows), flags=flags,
+                                    borderMode=mode, borderValue=(*value[:3], 255))
+        cv2.cvtColor(strip, cv2.COLOR_BGRA2BGR, dst=out[y:y + rows])
+    return out
+
+
+def remap_grid(image: np.ndarray, grid_x: np.ndarray, grid_y: np.ndarray, step: float,
+               size: tuple[int, int]) -> np.ndarray:
+    """Resample ``image`` into ``size`` where new pixel (x, y) comes from the old position that the grids
+    give at (x / step, y / step), bilinearly interpolated; the border is replicated.
+
+    The full-size maps are never made: each strip of rows interpolates its own from the grids (an affine
+    warp, exact where resizing the grids drifts) and, for colour, goes through four channels as in ``warp``.
+    """
+    width, height = size
+    grid_x, grid_y = grid_x.astype(np.float32), grid_y.astype(np.float32)
+    flags, mode = cv2.INTER_LINEAR, cv2.BORDER_REPLICATE
+    colour = image.ndim == 3 and image.shape[2] == 3
+    out = np.empty((height, width, 3) if colour else (height, width), np.uint8)
+    for y in range(0, height, STRIP_ROWS):
+        rows = min(STRIP_ROWS, height - y)
+        to_grid = np.array([[1 / step, 0, 0], [0, 1 / step, y / step]])
+        xs, ys = (cv2.warpAffine(grid, to_grid, (width, rows), flags=flags | cv2.WARP_INVERSE_MAP,
+                                 borderMode=mode) for grid in (grid_x, grid_y))
+        x0 = max(0, min(int(np.floor(xs.min())) - 2, image.shape[1] - 1))
+        y0 = max(0, min(int(np.floor(ys.min())) - 2, image.shape[0] - 1))
+        x1 = max(x0 + 1, min(int(np.ceil(xs.max())) + 3, image.shape[1]))
+        y1 = max(y0 + 1, min(int(np.ceil(ys.max())) + 3, image.shape[0]))
+        xs -= x0
+        ys -= y0
+        if not colour:
+            out[y:y + rows] = cv2.remap(image[y0:y1, x0:x1], xs, ys, flags, borderMode=mode)
+            continue
+        padded = cv2.cvtColor(image[y0:y1, x0:x1], cv2.COLOR_BGR2BGRA)
+        cv2.cvtColor(cv2.remap(padded, xs, ys, flags, borderMode=mode), cv2.COLOR_BGRA2BGR, dst=out[y:y + rows])
+    return out
 
 
 def _footprint(new_to_old: np.ndarray, size: tuple[int, int], width: int, height: int) -> tuple[int, int, int, int]:

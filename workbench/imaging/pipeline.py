@@ -21,6 +21,7 @@ from workbench.imaging import dewarp as dewarping
 from workbench.imaging.deblur import deblur, measure_blur
 from workbench.imaging.geometry import (
     map_points,
+    remap_grid,
     resize_long_side,
     rot90_matrix,
     rotate_matrix,
@@ -161,15 +162,8 @@ def _mesh_map(to_photo: np.ndarray, field_: dewarping.Dewarp, size: tuple[int, i
 
 
 def _remap(photo: np.ndarray, mesh: Mesh, size: tuple[int, int]) -> np.ndarray:
-    width, height = size
-    grid_w, grid_h = len(mesh.xs), len(mesh.ys)
-    # the grid is regular from 0 with a constant step: stretch it to cover the page's pixel centres
-    step = float(mesh.xs[1] - mesh.xs[0])
-    span_w, span_h = int(round(step * (grid_w - 1))) + 1, int(round(step * (grid_h - 1))) + 1
-    map_x = cv2.resize(mesh.photo_x.astype(np.float32), (span_w, span_h), interpolation=cv2.INTER_LINEAR)
-    map_y = cv2.resize(mesh.photo_y.astype(np.float32), (span_w, span_h), interpolation=cv2.INTER_LINEAR)
-    return cv2.remap(photo, map_x[:height, :width], map_y[:height, :width], cv2.INTER_LINEAR,
-                     borderMode=cv2.BORDER_REPLICATE)
+    """The page along the mesh: its grid is regular from 0 with a constant step, interpolated as ``Mesh.apply`` does."""
+    return remap_grid(photo, mesh.photo_x, mesh.photo_y, float(mesh.xs[1] - mesh.xs[0]), size)
 
 
 def _regular_grid(field_: dewarping.Dewarp, width: int, height: int, step: int) -> dewarping.Dewarp:
