@@ -135,7 +135,10 @@ def run_case(case: Case, out: Path, lang: str = "page", raw: bool = False) -> Re
     """
     import cv2
 
-    cv2.setNumThreads(1)  # one core per photo, as the batch runs
+    from workbench.imaging.memory import keep_freed_memory
+
+    cv2.setNumThreads(1)  # one core per photo, and freed memory kept for the next one, as the batch's workers
+    keep_freed_memory()
     from workbench.imaging.load import load_photo
     from workbench.imaging.pipeline import prepare
     from workbench.metrics import cer

@@ -402,3 +402,9 @@ def test_specks_on_a_page_without_legible_text_do_not_blow_the_page_up() -> None
     scale = next(s for s in pages[0].steps if s.name == "scale")
     assert scale.params["letter_height"] is None
     assert scale.params["photo_scale"] <= 1.12
+
+
+def test_a_worker_keeps_freed_memory_for_the_next_page() -> None:
+    from workbench.imaging.memory import keep_freed_memory
+
+    assert keep_freed_memory()  # glibc takes both thresholds: the batch's workers get them

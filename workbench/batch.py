@@ -39,6 +39,7 @@ from workbench.db.store import (
 from workbench.errors import BadInput, WorkbenchError
 from workbench.imaging.fingerprint import difference_hash, sharpness
 from workbench.imaging.load import IMAGE_SUFFIXES, load_photo
+from workbench.imaging.memory import keep_freed_memory
 from workbench.imaging.pipeline import PipelineOptions, prepare
 from workbench.ocr.quality import settle
 from workbench.ocr.reading import read_page
@@ -194,14 +195,18 @@ def _process_context() -> multiprocessing.context.BaseContext:
     return context
 
 
-def _init_worker() -> None:
+def _init_worker(*, own_process: bool = True) -> None:
+    """One thread each for OpenCV and Tesseract; a worker process of its own also keeps freed memory for
+    the next page (not when pages are read in the caller's process, the web app's say)."""
     os.environ["OMP_THREAD_LIMIT"] = "1"
     cv2.setNumThreads(1)
+    if own_process:
+        keep_freed_memory()
 
 
 def _results(todo: list[tuple[Path, str]], options: BatchOptions) -> Iterator[PhotoResult]:
     if options.workers == 1 or len(todo) <= 1:
-        _init_worker()
+        _init_worker(own_process=False)
         for path, sha in todo:
             yield read_photo(path, sha, options)
         return
