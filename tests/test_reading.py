@@ -89,6 +89,16 @@ def test_blocks_of_one_column_are_read_top_to_bottom() -> None:
     assert page.steps[-1].params == {"rows_joined": 0, "blocks_moved": 2}
 
 
+def test_a_mark_beside_a_line_does_not_take_the_line_out_of_its_paragraph() -> None:
+    # 1000/pencil-032: a pencil tick in the margin, a block of its own, on the row of a paragraph's line
+    paragraph = _block(_line("Одновременно просим разъяснить", 320, 1057, 2100, 1102),
+                       _line("безработных членов союза", 325, 1125, 2030, 1169),
+                       _line("или только работающих", 328, 1198, 1950, 1243))
+    tick = _block(_line("`/", 108, 1150, 137, 1175))
+    page = as_one_column(Page(2200, 2000, [tick, paragraph]))
+    assert page.text == "Одновременно просим разъяснить\n`/ безработных членов союза\nили только работающих"
+
+
 def test_a_column_in_order_is_left_as_it_is() -> None:
     # lines of one block above and below each other, and a short line beside a taller one it barely touches
     first = _block(_line("Приказ № 37", 100, 100, 500, 140), _line("по Управлению дороги", 100, 160, 800, 200))

@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 
 from workbench.imaging.light import ink_mask
-from workbench.page import BBox, Page, Step
+from workbench.page import BBox, Block, Line, Page, Step
 
 log = logging.getLogger(__name__)
 
@@ -86,26 +86,50 @@ def _same_row(left: BBox, right: BBox) -> bool:
     return smaller > 0 and overlap >= MIN_ROW_OVERLAP * smaller and right.x0 >= left.x1 - smaller // 2
 
 
+def _split_row(blocks: list[Block]) -> tuple[Block, Line, Block, Line] | None:
+    """A line and the nearest piece of its row to its right in another block, if any."""
+    for block in blocks:
+        for line in block.lines:
+            pieces = [(other_block, other) for other_block in blocks if other_block is not block
+                      for other in other_block.lines if _same_row(line.bbox, other.bbox)]
+            if pieces:
+                other_block, other = min(pieces, key=lambda piece: piece[1].bbox.x0)
+                return block, line, other_block, other
+    return None
+
+
+def _replace(lines: list[Line], old: Line, new: Line | None) -> list[Line]:
+    """``lines`` with ``old`` (by identity) replaced by ``new``, or left out when ``new`` is None."""
+    out: list[Line] = []
+    for line in lines:
+        if line is not old:
+            out.append(line)
+        elif new is not None:
+            out.append(new)
+    return out
+
+
 def as_one_column(page: Page) -> Page:
     """Join the pieces of a row that Tesseract put in different blocks side by side, left piece first,
     and order the blocks top to bottom.
 
-    Blocks left without lines go, and every block's box is drawn again round the lines it keeps.
+    A joined row stays in the block with more lines (a pencil mark beside a line of a paragraph is a block
+    of its own: the line stays in its paragraph). Blocks left without lines go, and every block's box is
+    drawn again round the lines it keeps.
     """
+    blocks = [Block(bbox=block.bbox, lines=[line for line in block.lines if line.words]) for block in page.blocks]
     joined = 0
-    for block in page.blocks:
-        for line in block.lines:
-            while True:
-                pieces = [(other_block, other) for other_block in page.blocks if other_block is not block
-                          for other in other_block.lines if other.words and _same_row(line.bbox, other.bbox)]
-                if not line.words or not pieces:
-                    break
-                other_block, other = min(pieces, key=lambda piece: piece[1].bbox.x0)
-                line.words.extend(other.words)
-                line.bbox = line.bbox.union(other.bbox)
-                other_block.lines.remove(other)
-                joined += 1
-    blocks = [block for block in page.blocks if block.lines]
+    while (split := _split_row(blocks)) is not None:
+        left_block, left, right_block, right = split
+        row = Line(bbox=left.bbox.union(right.bbox), words=[*left.words, *right.words])
+        if len(left_block.lines) >= len(right_block.lines):
+            left_block.lines = _replace(left_block.lines, left, row)
+            right_block.lines = _replace(right_block.lines, right, None)
+        else:
+            right_block.lines = _replace(right_block.lines, right, row)
+            left_block.lines = _replace(left_block.lines, left, None)
+        joined += 1
+    blocks = [block for block in blocks if block.lines]
     if joined:
         for block in blocks:
             block.bbox = BBox.enclosing([line.bbox for line in block.lines])
