@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from workbench.imaging.dewarp import fit_dewarp
+from workbench.imaging.dewarp import find_lines, fit_dewarp
 from workbench.imaging.geometry import STRIP_ROWS, remap_grid, rot90_matrix, rotate_matrix, warp
 from workbench.imaging.light import fit_ink, flatten, ink_mask
 from workbench.imaging.load import Photo
@@ -193,6 +193,24 @@ def test_dewarp_straightens_curved_lines() -> None:
     field = fit_dewarp(ink_mask(curled), letter_height(ink_mask(curled)) or 12)
     assert field is not None and field.max_shift > 6
     assert fit_dewarp(ink_mask(page), letter_height(ink_mask(page)) or 12) is None
+
+
+def test_one_bent_line_on_a_flat_page_is_no_curl() -> None:
+    page = render(TEXT * 2, size=22)
+    h, w = page.shape
+    rows = np.flatnonzero((page < 128).any(axis=1))
+    # bend only the third line from the bottom, as a mis-fit line is bent
+    top = int(rows[-1] - (rows[-1] - rows[0]) / 12 * 3)
+    band = page[top - 40:top + 10].copy()
+    xs = np.arange(w, dtype=np.float32)
+    bend = (10 * ((xs - w / 2) / (w / 2)) ** 2).astype(np.float32)
+    map_y = np.arange(band.shape[0], dtype=np.float32)[:, None] - bend[None, :]
+    page[top - 40:top + 10] = cv2.remap(band, np.tile(xs, (band.shape[0], 1)), map_y, cv2.INTER_LINEAR,
+                                        borderValue=255)
+    mask = ink_mask(page)
+    letter = letter_height(mask) or 12
+    assert sum(np.abs(line.offset(xs)).max() >= 0.3 * letter for line in find_lines(mask, letter)) == 1
+    assert fit_dewarp(mask, letter) is None
 
 
 def no_reader(image: np.ndarray) -> list[tuple[float, float, int]]:
