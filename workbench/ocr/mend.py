@@ -10,7 +10,8 @@ digit only between two Cyrillic letters. Numbers, Latin words and Roman numerals
 The Russian model has no ``ѣ`` either, which pre-reform pages (typed up to the early 1920s) are full of; it
 reads it as ``ъ``, ``ь`` or both. On a page that is pre-reform by its own evidence (words ending in a hard
 sign after a consonant, which modern spelling never has), a hard sign inside a word before a consonant or
-before ``а о у ы`` (it separates only before ``е ё ю я э ѣ і и``) can only be ``ѣ``, and so can ``ьъ`` or ``ъь``.
+before ``а о у ы`` (it separates only before ``е ё ю я э ѣ і и``) can only be ``ѣ``, and so can ``ьъ`` or ``ъь``,
+and a capital ``Б`` amid small letters.
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ _YAT_AS_TWO = re.compile(r"(?<=[а-яіё])(?:ьъ|ъь|ъъ)", re.IGNORECASE)
 # before a consonant or a vowel it never separates (it does before е ё ю я э ѣ і и: подъѣздъ, объявленіе,
 # трехъэтажный)
 _YAT_AS_HARD_SIGN = re.compile(r"(?<=[а-яіё])[ъЪ](?=[бвгджзйклмнпрстфхцчшщаоуы])", re.IGNORECASE)
+# or a capital Б inside a word in small letters, which no spelling has: свБдБнія, УБздъ
+_YAT_AS_CAPITAL_BE = re.compile(r"(?<=[а-яіёА-ЯІЁ])Б(?=[а-яіё])")
 _FINAL_CONSONANT = re.compile(r"[бвгджзклмнпрстфхцчшщ]$", re.IGNORECASE)
 # a page is pre-reform when this many of its Cyrillic words, and this share, end in a hard sign
 PREREFORM_WORDS = 3
@@ -97,8 +100,9 @@ def _yat(match: re.Match[str]) -> str:
 
 
 def mend_yat(word: str) -> str:
-    """A pre-reform word with its ``ѣ`` back where the Russian model could only read a hard or soft sign."""
-    return _YAT_AS_HARD_SIGN.sub(_yat, _YAT_AS_TWO.sub(_yat, word))
+    """A pre-reform word with its ``ѣ`` back where the Russian model could only read a hard or soft sign,
+    or a capital Б amid small letters."""
+    return _YAT_AS_CAPITAL_BE.sub("ѣ", _YAT_AS_HARD_SIGN.sub(_yat, _YAT_AS_TWO.sub(_yat, word)))
 
 
 def mend_prereform(page: Page) -> Page:
