@@ -144,13 +144,13 @@ def run_case(case: Case, out: Path, lang: str = "page", raw: bool = False) -> Re
     from workbench.metrics import cer
     from workbench.ocr.quality import settle
     from workbench.ocr.reading import read_page
-    from workbench.ocr.tesseract import TesseractEngine
+    from workbench.ocr.tesseract import SAUVOLA, TesseractEngine
     from workbench.synthetic import language_of
 
     image, truth = generate(case, folder(out, case.plan_seed))
     reference = truth.read_text(encoding="utf-8")
     languages = language_of(case.text) if lang == "page" else lang
-    engine = TesseractEngine()
+    engine = TesseractEngine() if raw else TesseractEngine(thresholding=SAUVOLA)  # as the batch runs each
     photo = load_photo(image)
     try:
         if raw:

@@ -13,6 +13,7 @@ from workbench.db.models import ImageState, OcrRun, Revision, RevisionSource, So
 from workbench.db.store import list_pages, save_text
 from workbench.errors import BadInput
 from workbench.metrics import cer
+from workbench.ocr.tesseract import SAUVOLA
 
 pytestmark = pytest.mark.ocr
 
@@ -44,6 +45,8 @@ def test_rerun_skips_pages_already_read(runner, settings, db, photos: Path) -> N
     assert "read 0 photo(s)" in again.output and "skipped 3 already read" in again.output
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(OcrRun)) == 3
+        # the pipeline's pages are read with Sauvola's threshold, and the run says so
+        assert {run.parameters["thresholding_method"] for run in session.scalars(select(OcrRun))} == {SAUVOLA}
 
 
 def test_force_reads_again_but_keeps_a_persons_text(runner, settings, db, photos: Path) -> None:

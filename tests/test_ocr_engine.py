@@ -12,7 +12,7 @@ from PIL import Image
 from tests.conftest import TEXTS, draw_page
 from workbench.errors import MissingDependency
 from workbench.metrics import cer
-from workbench.ocr.tesseract import TesseractEngine
+from workbench.ocr.tesseract import SAUVOLA, TesseractEngine
 
 pytestmark = pytest.mark.ocr
 
@@ -38,3 +38,19 @@ def test_a_missing_binary_is_an_actionable_error(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
     with pytest.raises(MissingDependency, match="apt-get install tesseract-ocr"):
         TesseractEngine().check_languages("rus")
+
+
+def test_sauvola_reads_ink_whose_strength_varies_where_one_threshold_cannot(tmp_path: Path) -> None:
+    """The right part of every line is in faint ink (its darkest 165 of 255), as where a carbon copy's ink
+    ran thin: Otsu's one threshold for the page, set by the black part, takes it for paper; Sauvola's local
+    threshold reads it."""
+    page = np.asarray(Image.open(draw_page(tmp_path / "p.png", TEXTS["protocol"]))).astype(np.float32)
+    faint = 255 - (255 - page) * (255 - 165) / 255
+    image = page.copy()
+    image[:, page.shape[1] * 40 // 100:] = faint[:, page.shape[1] * 40 // 100:]
+    image = image.astype(np.uint8)
+    otsu = TesseractEngine().recognize(image, languages="rus", timeout=60)
+    engine = TesseractEngine(thresholding=SAUVOLA)
+    sauvola = engine.recognize(image, languages="rus", timeout=60)
+    assert engine.params["thresholding_method"] == SAUVOLA and "thresholding_method" not in TesseractEngine().params
+    assert cer(TEXTS["protocol"], sauvola.text) < 0.05 < cer(TEXTS["protocol"], otsu.text)

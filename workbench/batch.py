@@ -43,7 +43,7 @@ from workbench.imaging.memory import keep_freed_memory
 from workbench.imaging.pipeline import PipelineOptions, prepare
 from workbench.ocr.quality import settle
 from workbench.ocr.reading import read_page
-from workbench.ocr.tesseract import TesseractEngine
+from workbench.ocr.tesseract import SAUVOLA, TesseractEngine
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +163,7 @@ def read_photo(path: Path, sha256: str, options: BatchOptions) -> PhotoResult:
         result.height, result.width = photo.pixels.shape[:2]
         result.exif_orientation, result.captured_at = photo.exif_orientation, photo.captured_at
         result.phash = difference_hash(photo.pixels)
-        engine = TesseractEngine(command=options.tesseract)
+        engine = engine_for(options)
         started = time.perf_counter()
         prepared = prepare(photo, PipelineOptions(enabled=options.preprocess))
         seconds_preprocess = (time.perf_counter() - started) / max(len(prepared), 1)
@@ -251,9 +251,15 @@ class Progress:
             self._bar.close()
 
 
+def engine_for(options: BatchOptions) -> TesseractEngine:
+    """Tesseract as the batch runs it: on the pipeline's pages with Sauvola's local threshold, on photos read
+    as they are with its own default."""
+    return TesseractEngine(command=options.tesseract, thresholding=SAUVOLA if options.preprocess else None)
+
+
 def ocr_meta(options: BatchOptions) -> OcrMeta:
     """The engine's facts for the OCR runs; checking its language data first, so a batch fails early."""
-    engine = TesseractEngine(command=options.tesseract)
+    engine = engine_for(options)
     info = engine.check_languages(options.languages)
     return OcrMeta(engine=info.name, engine_version=info.version, languages=options.languages,
                    parameters={**engine.params, "preprocess": options.preprocess})
