@@ -97,9 +97,11 @@ def test_a_page_edge_read_at_the_border_of_the_image_is_dropped() -> None:
     carbon = line(word(":", 0, 1300, 20, 0.0), word("правлений", 300, 1300, 520, 42.0),
                   word("союзов", 540, 1300, 700, 40.0), word("я", 1940, 1300, 1960, 30.0))
     margin = line(word("38", 1900, 2560, 1958, 91.0))  # a sure folio number at the corner stays
-    page = Page(1960, 2604, [Block(BBox(0, 0, 1960, 2604), [edge, signed, date, carbon, margin])])
+    # a close-up: a doubtful line of real words cut by the bottom of the frame, a sure "и" at its right edge
+    cut = line(word("Объявляю", 300, 2570, 520, 44.0), word("и", 1945, 2570, 1960, 93.0))
+    page = Page(1960, 2604, [Block(BBox(0, 0, 1960, 2604), [edge, signed, date, carbon, margin, cut])])
     kept = drop_noise_lines(page)
-    assert kept.text == "Секретарь Зуева\n20.VII.26\nправлений союзов\n38"
+    assert kept.text == "Секретарь Зуева\n20.VII.26\nправлений союзов\n38\nОбъявляю и"
     assert kept.blocks[0].lines[0].bbox == BBox(282, 1114, 1151, 1149)
     assert [d["text"] for d in kept.steps[-1].params["dropped"]] == ["ие | 100", "|", ": я"]
     assert drop_noise_lines(kept) is kept

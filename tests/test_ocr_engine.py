@@ -54,3 +54,13 @@ def test_sauvola_reads_ink_whose_strength_varies_where_one_threshold_cannot(tmp_
     sauvola = engine.recognize(image, languages="rus", timeout=60)
     assert engine.params["thresholding_method"] == SAUVOLA and "thresholding_method" not in TesseractEngine().params
     assert cer(TEXTS["protocol"], sauvola.text) < 0.05 < cer(TEXTS["protocol"], otsu.text)
+
+
+def test_tesseract_4_is_not_asked_for_a_threshold_it_lacks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tesseract 4 ignores thresholding_method with a warning: the run must not claim it was used.
+    (No Tesseract 4 on this machine, so its version is the one thing faked.)"""
+    from workbench.ocr import EngineInfo
+
+    engine = TesseractEngine(thresholding=SAUVOLA)
+    monkeypatch.setattr(TesseractEngine, "info", lambda self: EngineInfo("tesseract", "4.1.1", ("rus",)))
+    assert "thresholding_method" not in engine.params

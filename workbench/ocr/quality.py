@@ -1,8 +1,8 @@
 """Is an OCR result worth correcting? Handwriting gives Tesseract noise, which is no help to a person.
 
 On a printed page, specks, a page edge, a pencil mark or a stamp's rim read as short lines of stray
-letters and signs, and a page edge left at the border of the image as a doubtful line or as ``|`` at the
-ends of lines; those are dropped from the reading and kept in the run's parameters.
+letters and signs, and a page edge left at the border of the image as a doubtful line of scraps or as ``|``
+or a doubtful letter at the ends of lines; those are dropped from the reading and kept in the run's parameters.
 """
 
 from __future__ import annotations
@@ -57,13 +57,17 @@ def _line_confidence(line: Line) -> float:
     return sum(w.confidence for w in line.words) / len(line.words)
 
 
+def _doubtful_scraps(line: Line) -> bool:
+    """Tesseract less sure of the line than a coin toss, and no word in it with a run of four letters."""
+    longest = max((len(run) for w in line.words for run in _LETTER_RUN.findall(w.text)), default=0)
+    return _line_confidence(line) < NOISE_LINE_CONFIDENCE and longest < NOISE_LINE_LETTERS
+
+
 def is_noise_line(line: Line) -> bool:
     """A short low-confidence line of stray letters and signs: a mark on the page, not text."""
     if not line.words or any(_NUMBER.search(w.text) for w in line.words):
         return False
-    confidence = _line_confidence(line)
-    longest = max((len(run) for w in line.words for run in _LETTER_RUN.findall(w.text)), default=0)
-    return confidence < NOISE_LINE_CONFIDENCE and longest < NOISE_LINE_LETTERS
+    return _doubtful_scraps(line)
 
 
 def _margins(page: Page) -> tuple[float, float]:
@@ -82,10 +86,14 @@ def _at_top_or_bottom(box: BBox, page: Page) -> bool:
 
 
 def _is_edge_word(word: Word, page: Page) -> bool:
-    """Signs or a letter or two at the left or right border, no number: the page's edge, not a word."""
+    """Signs, or a letter or two Tesseract doubts, at the left or right border, no number: the page's edge,
+    not a word (a sure ``и`` or ``на`` at the border of a close-up stays)."""
     text = word.text
-    return (_at_side(word.bbox, page) and not _NUMBER.search(text)
-            and (len(text) <= EDGE_WORD_LETTERS or not any(ch.isalnum() for ch in text)))
+    if not _at_side(word.bbox, page) or _NUMBER.search(text):
+        return False
+    if not any(ch.isalnum() for ch in text):
+        return True
+    return len(text) <= EDGE_WORD_LETTERS and word.confidence < NOISE_LINE_CONFIDENCE
 
 
 def _without_edge_words(line: Line, page: Page) -> Line:
@@ -96,12 +104,11 @@ def _without_edge_words(line: Line, page: Page) -> Line:
 
 
 def _is_stray(line: Line, page: Page) -> bool:
-    """A stray line of signs anywhere, or a line Tesseract doubts along the top or bottom border, numbers
-    or not (a curled or shadowed page edge)."""
+    """A stray line of signs anywhere, or along the top or bottom border a doubtful line of scraps even with
+    numbers in it (a curled or shadowed page edge); a doubtful line of real words there stays."""
     if not line.words:
         return True
-    return is_noise_line(line) or (_at_top_or_bottom(line.bbox, page)
-                                   and _line_confidence(line) < NOISE_LINE_CONFIDENCE)
+    return is_noise_line(line) or (_at_top_or_bottom(line.bbox, page) and _doubtful_scraps(line))
 
 
 def drop_noise_lines(page: Page) -> Page:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import signal
 from functools import cache
@@ -27,6 +28,7 @@ LANGUAGE_PACKAGES = {"rus": "tesseract-ocr-rus", "ukr": "tesseract-ocr-ukr", "os
 # copy's or a smeared page's does: benchmarks/preprocess.py over 162 photos, mean CER 1.59% -> 1.43%, carbon
 # copies 4.23% -> 3.69%, clean scans 0.96% -> 0.93% (Leptonica's Otsu was far worse on carbon and blur).
 SAUVOLA = 2
+THRESHOLDING_SINCE = 5  # major version: Tesseract 4 has no thresholding_method and ignores it
 # Tesseract's TSV levels
 LEVEL_BLOCK, LEVEL_PARAGRAPH, LEVEL_LINE, LEVEL_WORD = 2, 3, 4, 5
 
@@ -66,9 +68,16 @@ class TesseractEngine:
     @property
     def params(self) -> dict[str, int]:
         params = {"psm": self.psm, "oem": self.oem}
-        if self.thresholding is not None:
-            params["thresholding_method"] = self.thresholding
+        if (method := self._thresholding()) is not None:
+            params["thresholding_method"] = method
         return params
+
+    def _thresholding(self) -> int | None:
+        """The thresholding method asked for, where this Tesseract has the option (5.0 on); else None."""
+        if self.thresholding is None:
+            return None
+        major = re.match(r"\d+", self.info().version)
+        return self.thresholding if major and int(major.group()) >= THRESHOLDING_SINCE else None
 
     def info(self) -> EngineInfo:
         return _probe(pytesseract.pytesseract.tesseract_cmd)
@@ -91,8 +100,8 @@ class TesseractEngine:
         """Read a page; ``psm`` overrides the engine's page segmentation for this call (a prepared page's own)."""
         height, width = image.shape[:2]
         config = f"--psm {psm or self.psm} --oem {self.oem}"
-        if self.thresholding is not None:
-            config += f" -c thresholding_method={self.thresholding}"
+        if (method := self._thresholding()) is not None:
+            config += f" -c thresholding_method={method}"
         try:
             data = pytesseract.image_to_data(
                 Image.fromarray(image), lang=languages, config=config,
