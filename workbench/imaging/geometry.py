@@ -123,10 +123,7 @@ def remap_grid(image: np.ndarray, grid_x: np.ndarray, grid_y: np.ndarray, step: 
         to_grid = np.array([[1 / step, 0, 0], [0, 1 / step, y / step]])
         xs, ys = (cv2.warpAffine(grid, to_grid, (width, rows), flags=flags | cv2.WARP_INVERSE_MAP,
                                  borderMode=mode) for grid in (grid_x, grid_y))
-        x0 = max(0, min(int(np.floor(xs.min())) - 2, image.shape[1] - 1))
-        y0 = max(0, min(int(np.floor(ys.min())) - 2, image.shape[0] - 1))
-        x1 = max(x0 + 1, min(int(np.ceil(xs.max())) + 3, image.shape[1]))
-        y1 = max(y0 + 1, min(int(np.ceil(ys.max())) + 3, image.shape[0]))
+        x0, y0, x1, y1 = _read_box(xs.min(), ys.min(), xs.max(), ys.max(), image.shape[1], image.shape[0])
         xs -= x0
         ys -= y0
         if not colour:
@@ -137,6 +134,16 @@ def remap_grid(image: np.ndarray, grid_x: np.ndarray, grid_y: np.ndarray, step: 
     return out
 
 
+def _read_box(x_min: float, y_min: float, x_max: float, y_max: float, width: int,
+              height: int) -> tuple[int, int, int, int]:
+    """The pixels a bilinear resampling of positions within these bounds reads, clipped to the image."""
+    x0 = max(0, min(int(np.floor(x_min)) - 2, width - 1))
+    y0 = max(0, min(int(np.floor(y_min)) - 2, height - 1))
+    x1 = max(x0 + 1, min(int(np.ceil(x_max)) + 3, width))
+    y1 = max(y0 + 1, min(int(np.ceil(y_max)) + 3, height))
+    return x0, y0, x1, y1
+
+
 def _footprint(new_to_old: np.ndarray, size: tuple[int, int], width: int, height: int) -> tuple[int, int, int, int]:
     """The rectangle of the old image that a warp into ``size`` reads from, clipped to the image."""
     w, h = size
@@ -144,11 +151,8 @@ def _footprint(new_to_old: np.ndarray, size: tuple[int, int], width: int, height
     if not np.all(corners[:, 2] > 1e-9):  # the page reaches the horizon: no bounded footprint
         return 0, 0, width, height
     corners = corners[:, :2] / corners[:, 2:3]
-    x0, y0 = np.floor(corners.min(axis=0)).astype(int) - 2
-    x1, y1 = np.ceil(corners.max(axis=0)).astype(int) + 3
-    x0, y0 = max(0, min(int(x0), width - 1)), max(0, min(int(y0), height - 1))
-    x1, y1 = max(x0 + 1, min(int(x1), width)), max(y0 + 1, min(int(y1), height))
-    return x0, y0, x1, y1
+    (x_min, y_min), (x_max, y_max) = corners.min(axis=0), corners.max(axis=0)
+    return _read_box(x_min, y_min, x_max, y_max, width, height)
 
 
 def map_points(matrix: np.ndarray, points: np.ndarray) -> np.ndarray:
