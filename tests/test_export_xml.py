@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 
@@ -13,11 +14,15 @@ from workbench.errors import BadInput
 from workbench.export import get_format
 from workbench.export.read import read_alto, read_hocr, read_layout, read_page
 
-SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas"
+# the official schemas are not copied into the repository: they lie in the shared folder beside the checkout
+SCHEMAS = Path(os.environ.get("WORKBENCH_SCHEMAS", Path(__file__).resolve().parents[2] / "shared" / "schemas"))
 
 
 @cache
 def schema(name: str) -> etree.XMLSchema:
+    if not (SCHEMAS / name).is_file():
+        pytest.fail(f"{name} is not in {SCHEMAS}: clone the repository beside the shared folder "
+                    "(../shared/schemas) or set WORKBENCH_SCHEMAS to the folder that holds the schemas")
     parser = etree.XMLParser(no_network=True, resolve_entities=False)
     return etree.XMLSchema(etree.parse(str(SCHEMAS / name), parser))
 
