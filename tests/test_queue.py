@@ -71,6 +71,7 @@ def test_a_worker_killed_mid_run_loses_nothing_and_reads_nothing_twice(runner, s
         if first.poll() is None:
             os.killpg(first.pid, signal.SIGKILL)
     assert job_state(db, job_id) == (JobState.DONE, PAGES, 0)
+    assert log.read_text().count("ready: one thread each for OpenCV and Tesseract") >= 2  # each worker's pool
     with db.session() as session:
         assert list(session.scalars(select(SourceImage.state))) == [ImageState.DONE] * PAGES
         assert session.scalar(select(func.count()).select_from(OcrRun)) == PAGES  # each page read once

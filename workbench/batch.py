@@ -195,7 +195,7 @@ def _process_context() -> multiprocessing.context.BaseContext:
     return context
 
 
-def _init_worker(*, own_process: bool = True) -> None:
+def init_worker(*, own_process: bool = True) -> None:
     """One thread each for OpenCV and Tesseract; a worker process of its own also keeps freed memory for
     the next page (not when pages are read in the caller's process, the web app's say)."""
     os.environ["OMP_THREAD_LIMIT"] = "1"
@@ -206,11 +206,11 @@ def _init_worker(*, own_process: bool = True) -> None:
 
 def _results(todo: list[tuple[Path, str]], options: BatchOptions) -> Iterator[PhotoResult]:
     if options.workers == 1 or len(todo) <= 1:
-        _init_worker(own_process=False)
+        init_worker(own_process=False)
         for path, sha in todo:
             yield read_photo(path, sha, options)
         return
-    with ProcessPoolExecutor(max_workers=min(options.workers, len(todo)), initializer=_init_worker,
+    with ProcessPoolExecutor(max_workers=min(options.workers, len(todo)), initializer=init_worker,
                              mp_context=_process_context()) as pool:
         futures: list[Future[PhotoResult]] = [pool.submit(read_photo, path, sha, options) for path, sha in todo]
         try:

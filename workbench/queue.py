@@ -8,15 +8,26 @@ Nothing here runs at import: the Celery app is made from the settings by ``make_
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from celery import Celery
+from celery.signals import worker_process_init
 from sqlalchemy.exc import SQLAlchemyError
 
-from workbench.batch import BatchOptions, BatchSummary, count_on_job, ocr_meta, plan_batch, read_photo, store_result
+from workbench.batch import (
+    BatchOptions,
+    BatchSummary,
+    count_on_job,
+    init_worker,
+    ocr_meta,
+    plan_batch,
+    read_photo,
+    store_result,
+)
 from workbench.config import Settings
 from workbench.db.models import Job, JobState
 from workbench.db.session import Database
@@ -25,6 +36,14 @@ log = logging.getLogger(__name__)
 
 TASK = "workbench.ocr_photo"
 _DATABASES: dict[str, Database] = {}  # one engine per worker process, made on its first task
+
+
+@worker_process_init.connect
+def _prepare_pool_process(**_: Any) -> None:
+    """Each pool process of a worker reads pages as batch's own workers do: one thread each for OpenCV and
+    Tesseract (the worker's concurrency is the parallelism), freed memory kept for the next page."""
+    init_worker()
+    log.info("pool process %d ready: one thread each for OpenCV and Tesseract", os.getpid())
 
 
 def make_celery(settings: Settings) -> Celery:
