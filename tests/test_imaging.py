@@ -426,3 +426,22 @@ def test_a_worker_keeps_freed_memory_for_the_next_page() -> None:
     from workbench.imaging.memory import keep_freed_memory
 
     assert keep_freed_memory()  # glibc takes both thresholds: the batch's workers get them
+
+
+def test_a_deep_curl_keeps_every_line() -> None:
+    """Lines bent by several letter heights are tall overall but one line thick: all are fitted."""
+    page = render(size=22)
+    h, w = page.shape
+    letter = letter_height(ink_mask(page)) or 12
+    flat_lines = len(find_lines(ink_mask(page), letter))
+    xs = np.arange(w, dtype=np.float32)
+    bend = (6 * letter * ((xs - w / 2) / (w / 2)) ** 2).astype(np.float32)
+    pad = int(bend.max()) + 2
+    tall = cv2.copyMakeBorder(page, 0, pad, 0, 0, cv2.BORDER_CONSTANT, value=255)
+    map_y = np.arange(h + pad, dtype=np.float32)[:, None] - bend[None, :]
+    curled = cv2.remap(tall, np.tile(xs, (h + pad, 1)), map_y, cv2.INTER_LINEAR, borderValue=255)
+    mask = ink_mask(curled)
+    assert flat_lines >= 4
+    assert len(find_lines(mask, letter)) == flat_lines
+    field = fit_dewarp(mask, letter)
+    assert field is not None and field.max_shift > 4 * letter

@@ -42,6 +42,9 @@ class Dewarp:
         return Dewarp(xs=self.xs * factor, ys=self.ys * factor, dy=self.dy * factor, lines=self.lines)
 
 
+MAX_LINE_THICKNESS = 2.0  # letters: a text line's smear, measured up a column (merged pairs measure 2.5 and more)
+
+
 def find_lines(mask: np.ndarray, letter: float) -> list[LineFit]:
     """Text lines of a deskewed binary mask as fitted curves; short and stray blobs are left out."""
     height, width = mask.shape
@@ -54,17 +57,20 @@ def find_lines(mask: np.ndarray, letter: float) -> list[LineFit]:
     min_width = max(width * 0.3, letter * 12)
     for label in range(1, count):
         x, y, w, h, _ = stats[label]
-        if w < min_width or h > letter * 4 or h < letter * 0.5:
+        if w < min_width or h < letter * 0.5:
             continue
         sub = labels[y:y + h, x:x + w] == label
         cols = np.arange(0, w, max(1, int(letter)))
-        xs_, ys_ = [], []
+        xs_, ys_, thickness = [], [], []
         for c in cols:
             rows = np.nonzero(sub[:, c])[0]
             if len(rows):
                 xs_.append(x + c)
                 ys_.append(y + (rows[0] + rows[-1]) / 2)
-        if len(xs_) < 6:
+                thickness.append(rows[-1] - rows[0] + 1)
+        # A line bent or tilted across the page is tall overall but one line thick at every column; two
+        # lines run together by their ascenders and descenders are twice as thick.
+        if len(xs_) < 6 or np.percentile(thickness, 90) > letter * MAX_LINE_THICKNESS:
             continue
         px, py = np.array(xs_, dtype=float), np.array(ys_, dtype=float)
         degree = 3 if len(px) >= 15 else 2
