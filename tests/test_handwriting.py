@@ -107,6 +107,26 @@ def test_a_page_edge_read_at_the_border_of_the_image_is_dropped() -> None:
     assert drop_noise_lines(kept) is kept
 
 
+def test_a_wavy_page_edge_is_dropped_beside_and_above_the_text() -> None:
+    # 2000/mixed-053: a curled page's top edge read as long words Tesseract all but rejects, and its
+    # left edge as a "|" at the start of every line, far from the text
+    def word(text: str, x0: int, y0: int, x1: int, confidence: float) -> Word:
+        return Word(text, BBox(x0, y0, x1, y0 + 40), confidence)
+
+    def line(*words: Word) -> Line:
+        return Line(BBox.enclosing([w.bbox for w in words]), list(words))
+
+    top = line(word("М", 331, 0, 360, 16.0), word("зыбь", 1300, 10, 1390, 23.0), word("НОВИНИ", 1400, 0, 1560, 0.0))
+    heading = line(word("|", 260, 238, 272, 90.0), word("ПРАВЛЕНІЕ", 820, 236, 1100, 93.0))
+    signed = line(word("Секретарь", 420, 400, 640, 96.0), word("(", 1000, 400, 1010, 80.0),
+                  word("подпись", 1012, 400, 1180, 90.0), word(")", 1182, 400, 1192, 80.0))
+    doubtful = line(word("Объявляю", 300, 2780, 520, 30.0))  # a real line at the bottom, read badly: kept
+    page = Page(2188, 2812, [Block(BBox(0, 0, 2188, 2812), [top, heading, signed, doubtful])])
+    kept = drop_noise_lines(page)
+    assert kept.text == "ПРАВЛЕНІЕ\nСекретарь ( подпись )\nОбъявляю"
+    assert [d["text"] for d in kept.steps[-1].params["dropped"]] == ["М зыбь НОВИНИ", "|"]
+
+
 def test_a_handwritten_page_keeps_its_line_strips_not_filtered(tmp_path: Path) -> None:
     grey = cv2.imread(str(scribble_page(tmp_path / "hand.png", lines=6)), cv2.IMREAD_GRAYSCALE)
     noise = Page(grey.shape[1], grey.shape[0], [Block(BBox(0, 0, 10, 10), [_line(0, ("~;|", 20.0), ("ии", 12.0))])])

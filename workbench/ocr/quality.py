@@ -30,6 +30,10 @@ NOISE_LINE_LETTERS = 4
 # (share of the side) touches it.
 EDGE_SHARE = 0.004
 EDGE_WORD_LETTERS = 2
+# Along the top or bottom border, a line read at this mean confidence is the edge whatever its words (a
+# wavy edge read as "НОВИНИ" at 0); on the benchmark's 180 photos dropping these lost no page any text.
+EDGE_LINE_CONFIDENCE = 25.0
+APART_GAP = 3.0  # letter heights between a sign at a line's end and the text: a rule or an edge, not text
 _LETTER_RUN = re.compile(r"[^\W\d_]+(?:['’ʼ-][^\W\d_]+)*")  # п'ять, Северо-Донецкой: one run
 _NUMBER = re.compile(r"[\d№]")
 
@@ -96,8 +100,19 @@ def _is_edge_word(word: Word, page: Page) -> bool:
     return len(text) <= EDGE_WORD_LETTERS and word.confidence < NOISE_LINE_CONFIDENCE
 
 
+def _is_set_apart_sign(line: Line, index: int) -> bool:
+    """The first or last word of a line is signs only (``|``, ``[``) and stands apart from the text by more
+    than a few letters' width: a page edge or a ruled line beside the text, not punctuation of it."""
+    words = line.words
+    if len(words) < 2 or index not in (0, len(words) - 1) or any(ch.isalnum() for ch in words[index].text):
+        return False
+    word, neighbour = words[index], words[1] if index == 0 else words[-2]
+    gap = neighbour.bbox.x0 - word.bbox.x1 if index == 0 else word.bbox.x0 - neighbour.bbox.x1
+    return gap > APART_GAP * max(1, neighbour.bbox.y1 - neighbour.bbox.y0)
+
+
 def _without_edge_words(line: Line, page: Page) -> Line:
-    kept = [w for w in line.words if not _is_edge_word(w, page)]
+    kept = [w for i, w in enumerate(line.words) if not (_is_edge_word(w, page) or _is_set_apart_sign(line, i))]
     if len(kept) == len(line.words):
         return line
     return Line(bbox=BBox.enclosing([w.bbox for w in kept]) if kept else line.bbox, words=kept)
@@ -105,10 +120,14 @@ def _without_edge_words(line: Line, page: Page) -> Line:
 
 def _is_stray(line: Line, page: Page) -> bool:
     """A stray line of signs anywhere, or along the top or bottom border a doubtful line of scraps even with
-    numbers in it (a curled or shadowed page edge); a doubtful line of real words there stays."""
+    numbers in it, or one Tesseract all but rejects (a curled or shadowed page edge); a doubtful line of
+    real words there stays."""
     if not line.words:
         return True
-    return is_noise_line(line) or (_at_top_or_bottom(line.bbox, page) and _doubtful_scraps(line))
+    if is_noise_line(line):
+        return True
+    return _at_top_or_bottom(line.bbox, page) and (_doubtful_scraps(line)
+                                                   or _line_confidence(line) < EDGE_LINE_CONFIDENCE)
 
 
 def drop_noise_lines(page: Page) -> Page:
