@@ -7,7 +7,15 @@ import numpy as np
 import pytest
 
 from tests.test_imaging import TEXT, as_photo, photo_of, render
-from workbench.imaging.deblur import deblur, measure_blur, motion_kernel, wiener
+from workbench.imaging.deblur import (
+    MIN_SOFT_EDGE,
+    deblur,
+    measure_blur,
+    measure_defocus,
+    motion_kernel,
+    refocus,
+    wiener,
+)
 from workbench.imaging.pipeline import PipelineOptions, prepare
 
 
@@ -79,3 +87,35 @@ def test_a_blank_page_has_no_smear() -> None:
     dot[400:403, 300:303] = 0
     assert not measure_blur(dot).found
     assert not measure_blur(cv2.cvtColor(blank, cv2.COLOR_GRAY2BGR)).found
+
+
+def defocused(page: np.ndarray, sigma: float) -> np.ndarray:
+    return cv2.GaussianBlur(page, (0, 0), sigma)
+
+
+def test_soft_edges_are_measured_and_a_sharp_page_is_left_alone() -> None:
+    sharp = measure_defocus(page_text())
+    assert not sharp.found and 0.5 < sharp.edge_width < MIN_SOFT_EDGE
+    assert np.array_equal(refocus(page_text(), sharp), page_text())
+    assert not measure_defocus(defocused(page_text(), 1.0)).found  # within what Tesseract reads through
+    for sigma in (2.0, 2.5, 3.0):
+        soft = measure_defocus(defocused(page_text(), sigma))
+        assert soft.found and abs(soft.sigma - sigma) < 0.3 * sigma, (sigma, soft)
+
+
+def test_refocusing_brings_a_soft_page_back_towards_the_sharp_one() -> None:
+    sharp = page_text().astype(np.float32)
+    soft = defocused(page_text(), 2.0)
+    restored = refocus(soft, measure_defocus(soft)).astype(np.float32)
+    assert np.abs(restored - sharp).mean() < 0.9 * np.abs(soft.astype(np.float32) - sharp).mean()
+    assert not measure_defocus(restored).found  # its edges measure as a sharp photo's
+
+
+def test_the_pipeline_records_the_softness_it_undid() -> None:
+    photo = photo_of(page_text(size=28), frame=(2400, 2000),
+                     corners=[(300, 150), (2100, 200), (2150, 1900), (250, 1850)])
+    for sigma, undone in ((0.0, False), (3.0, True)):
+        pixels = defocused(photo, sigma) if sigma else photo
+        page = prepare(as_photo(pixels), PipelineOptions(upside_down=False))[0]
+        step = next(s for s in page.steps if s.name == "deblur")
+        assert (step.params["defocus_sigma"] > 0) == undone, step.params

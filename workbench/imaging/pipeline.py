@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 
 from workbench.imaging import dewarp as dewarping
-from workbench.imaging.deblur import deblur, measure_blur
+from workbench.imaging.deblur import deblur, measure_blur, measure_defocus, refocus
 from workbench.imaging.geometry import (
     map_points,
     remap_grid,
@@ -74,7 +74,7 @@ class PipelineOptions:
     split_spreads: bool = True
     dewarp: bool = True
     flatten: bool = True
-    deblur: bool = True  # undo motion blur (a shaking hand) when the page's edges show one
+    deblur: bool = True  # undo motion blur (a shaking hand) and soft edges (defocus, carbon) when measured
     remove_colours: bool = True  # stamps, pencil: an ink of another colour than the text
     binarize: bool = False  # hand Tesseract the clean grey page unless asked
     letter_height: float = 26.0  # target median letter height of the page image: an x-height of about 20 px
@@ -394,8 +394,12 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
         blur = measure_blur(flat) if options.deblur else None
         if blur is not None and blur.found:
             flat = deblur(flat, blur)
-        step.params = blur.params() if blur is not None else {"enabled": False}
-    if blur is not None and blur.found:
+        defocus = measure_defocus(flat) if options.deblur else None  # what a smear undone leaves soft
+        if defocus is not None and defocus.found:
+            flat = refocus(flat, defocus)
+        step.params = ({**blur.params(), **defocus.params()} if blur is not None and defocus is not None
+                       else {"enabled": False})
+    if (blur is not None and blur.found) or (defocus is not None and defocus.found):
         rec.show(f"{tag}deblur", flat)
 
     with rec.step(steps, "contrast") as step:
