@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.ocr.mend import is_prereform, mend_prereform, mend_scripts, mend_word, mend_yat
+from workbench.ocr.mend import is_prereform, mend_case, mend_prereform, mend_scripts, mend_word, mend_yat
 from workbench.page import BBox, Block, Line, Page, Word
 
 
@@ -40,7 +40,8 @@ def test_a_page_keeps_its_boxes_and_records_what_was_mended() -> None:
 @pytest.mark.parametrize(("read", "meant"), [
     ("Уъздный", "Уѣздный"),  # the Russian model has no ѣ: it reads a hard sign
     ("Совътъ", "Совѣтъ"),
-    ("СовЪтъ", "СовѢтъ"),
+    ("СовЪтъ", "Совѣтъ"),  # small amid small letters, whatever the size of the sign read
+    ("УЪЗДЪ", "УѢЗДЪ"),  # a capital in a word of capitals
     ("Вмьъстъ", "Вмѣстъ"),  # or a soft and a hard sign
     ("распредъляется", "распредѣляется"),
     ("свБдБнія", "свѣдѣнія"),  # or a capital Б amid small letters
@@ -55,6 +56,22 @@ def test_yat_comes_back_where_a_hard_sign_cannot_stand(read: str, meant: str) ->
 def test_a_hard_sign_that_can_stand_stays(word: str) -> None:
     """A separating hard sign, a final one, or one before е (имѣется or объехать: no telling) is left as read."""
     assert mend_yat(word) == word
+
+
+@pytest.mark.parametrize(("read", "meant"), [
+    ("отПравленныхъ", "отправленныхъ"),  # a capital read for its small twin between small letters
+    ("свѢдѢнія", "свѣдѣнія"),
+    ("Присутствовали:", "Присутствовали:"),
+    ("вагоновЪ,", "вагоновъ,"),  # a hard sign ending a word of small letters
+    ("сЪезд", "съезд"),
+])
+def test_a_capital_between_small_letters_is_made_small(read: str, meant: str) -> None:
+    assert mend_case(read) == meant
+
+
+@pytest.mark.parametrize("word", ["ГубЧК", "ВУЦИК", "КП(б)У", "НКВД", "Київ", "ЦК", "Наркомзем", "СССР,", "ТОВ."])
+def test_abbreviations_and_words_of_capitals_keep_their_case(word: str) -> None:
+    assert mend_case(word) == word
 
 
 def _page_of(words: list[str]) -> Page:

@@ -5,7 +5,9 @@ Russian as ``1`` or ``i``, and now and then a Cyrillic letter as its Latin twin.
 is found by no search. A word is mended run by run (letters, with the digits ``0`` and ``1``, between other
 signs): only a run that is mostly Cyrillic changes, only letters that look the same in both scripts, and a
 digit only between two Cyrillic letters. Numbers, Latin words and Roman numerals (``IV-го``, ``F. 2595``,
-``1.X.1926``) stay as read.
+``1.X.1926``) stay as read. A capital that is its small letter drawn larger (``П``, ``Ѣ``, ``Ъ``) between
+two small letters, or a capital sign ending a word of small letters, was read by its size alone and is
+made small.
 
 The Russian model has no ``ѣ`` either, which pre-reform pages (typed up to the early 1920s) are full of; it
 reads it as ``ъ``, ``ь`` or both. On a page that is pre-reform by its own evidence (words ending in a hard
@@ -64,9 +66,26 @@ def _mend_words(page: Page, mend: Callable[[str], str], step: str) -> Page:
     return page
 
 
+# Capitals whose small letter is the same shape made smaller: in a blurred or small photo Tesseract takes
+# one for the other by its size alone (отПравленныхъ, свѢдѢнія). Between two small letters such a capital
+# is small: no spelling puts one there, and abbreviations that mix cases (ГубЧК, ВУЦИК) have it beside
+# another capital. A hard or soft sign ending a word of small letters is small too (вагоновЪ).
+_SMALL_CAPITAL = re.compile(r"(?<=[а-яёіїєґѣ])(?:[ВГЖЗИЙКЛМНОПСТХЦЧШЩЪЫЬЭЮЯЇЄҐѢ](?=[а-яёіїєґѣ])|[ЪЬ](?![^\W\d_]))")
+
+
+def mend_case(text: str) -> str:
+    """The word with a size-only capital between two small letters made small."""
+    return _SMALL_CAPITAL.sub(lambda m: m.group(0).lower(), text)
+
+
+def _mend_script_and_case(text: str) -> str:
+    return mend_case(mend_word(text))
+
+
 def mend_scripts(page: Page) -> Page:
-    """The page with its mixed-script words mended in place; the changes are kept in a ``scripts`` step."""
-    return _mend_words(page, mend_word, "scripts")
+    """The page with its mixed-script words, and capitals read for small letters inside a word, mended in
+    place; the changes are kept in a ``scripts`` step."""
+    return _mend_words(page, _mend_script_and_case, "scripts")
 
 
 _FINAL_HARD_SIGN = re.compile(r"[бвгджзклмнпрстфхцчшщ][ъЪ]$", re.IGNORECASE)
@@ -96,7 +115,11 @@ def is_prereform(words: list[str]) -> bool:
 
 
 def _yat(match: re.Match[str]) -> str:
-    return "Ѣ" if match.group(0)[0].isupper() else "ѣ"
+    """A capital only in a word of capitals, by the letters around it, not by the sign read: СовЪта and
+    Уъздный have a small one, УЪЗДЪ a capital."""
+    text, start, end = match.string, match.start(), match.end()
+    after = text[end] if end < len(text) else ""
+    return "Ѣ" if text[start - 1].isupper() and not after.islower() else "ѣ"
 
 
 def mend_yat(word: str) -> str:
