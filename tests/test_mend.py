@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.ocr.mend import is_prereform, mend_case, mend_prereform, mend_scripts, mend_word, mend_yat
+from workbench.ocr.mend import (
+    is_prereform,
+    mend_case,
+    mend_prereform,
+    mend_scripts,
+    mend_section_signs,
+    mend_word,
+    mend_yat,
+)
 from workbench.page import BBox, Block, Line, Page, Word
 
 
@@ -94,3 +102,27 @@ def test_a_modern_page_with_a_few_soft_signs_read_hard_is_not_pre_reform() -> No
     assert not is_prereform(modern)
     assert mend_prereform(_page_of(["палътом", *modern])).steps == []
     assert mend_yat("съэкономить") == "съэкономить"  # a hard sign separates before э too
+
+
+def _lines_page(lines: list[list[str]]) -> Page:
+    box = BBox(0, 0, 50, 20)
+    return Page(100, 100, [Block(box, [Line(box, [Word(w, box, 80.0) for w in words]) for words in lines])])
+
+
+def test_section_signs_come_back_at_the_start_of_paragraphs() -> None:
+    """The Russian model reads § as 8, $ or 5: "8 1.", "$2.", and then "83." on the same page."""
+    page = mend_section_signs(_lines_page([
+        ["Харьков"], ["8", "1.", "Начальника", "службы"], ["$2.", "Участившиеся", "случаи"],
+        ["83.", "Объявляю", "благодарность"], ["8", "марта", "1926", "г."], ["5", "3.", "Слушали"],
+    ]))
+    assert [line.text for line in page.lines()] == [
+        "Харьков", "§ 1. Начальника службы", "§2. Участившиеся случаи", "§3. Объявляю благодарность",
+        "8 марта 1926 г.", "§ 3. Слушали"]
+    assert page.steps[-1].name == "section-signs" and ["$2.", "§2."] in page.steps[-1].params["mended"]
+
+
+def test_a_numbered_list_without_section_signs_keeps_its_numbers() -> None:
+    lines = [["83.", "Объявляю", "благодарность"], ["84.", "Уволить"], ["8", "ящиков"], ["в", "$", "США"]]
+    page = mend_section_signs(_lines_page(lines))
+    assert [line.text for line in page.lines()] == [" ".join(words) for words in lines]
+    assert page.steps == []

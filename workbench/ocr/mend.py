@@ -133,3 +133,43 @@ def mend_prereform(page: Page) -> Page:
     if not is_prereform([w.text for w in page.words()]):
         return page
     return _mend_words(page, mend_yat, "yat")
+
+
+# The Russian model has no section sign either: it reads ``§`` as 8, $, 5 or S. A paragraph of an order or
+# a protocol opens with "§ 3."; a line opening with one of those signs as a word of its own and then a
+# number with a full stop ("8 3.", "$ 1.") has the section sign, and a dollar sign before a number in a
+# Russian or Ukrainian text is always one ("$2."). A page that shows one so also has it in "82." at a
+# line's start: a paragraph number run into its sign.
+_SECTION_ALONE = frozenset({"8", "$", "5", "S", "s"})
+_PARAGRAPH_NUMBER = re.compile(r"\d{1,3}\.")
+_DOLLAR_BEFORE_NUMBER = re.compile(r"\$(?=\d)")
+_SECTION_RUN_IN = re.compile(r"8(?=\d\.$)")
+
+
+def _section_signs(line_words: list[Word], *, run_in: bool) -> list[str]:
+    texts = [w.text for w in line_words]
+    if len(texts) >= 2 and texts[0] in _SECTION_ALONE and _PARAGRAPH_NUMBER.fullmatch(texts[1]):
+        texts[0] = "§"
+    elif texts:
+        texts[0] = _DOLLAR_BEFORE_NUMBER.sub("§", texts[0])
+        if run_in:
+            texts[0] = _SECTION_RUN_IN.sub("§", texts[0], count=1) if texts[0][:1] == "8" else texts[0]
+    return texts
+
+
+def mend_section_signs(page: Page) -> Page:
+    """``§`` back where a line opens with a sign read for it; the changes go to a ``section-signs`` step."""
+    lines = list(page.lines())
+    found = any("§" in _section_signs(line.words, run_in=False)[0] for line in lines if line.words)
+    changed: list[list[str]] = []
+    for line in lines:
+        if not line.words:
+            continue
+        mended = _section_signs(line.words, run_in=found)
+        for n, (word, text) in enumerate(zip(line.words, mended, strict=True)):
+            if text != word.text:
+                changed.append([word.text, text])
+                line.words[n] = Word(text, word.bbox, word.confidence)
+    if changed:
+        page.steps = [*page.steps, Step("section-signs", {"mended": changed}, 0.0)]
+    return page

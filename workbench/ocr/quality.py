@@ -12,7 +12,7 @@ import re
 import numpy as np
 
 from workbench.imaging.textlines import find_line_boxes
-from workbench.ocr.mend import mend_prereform, mend_scripts
+from workbench.ocr.mend import mend_prereform, mend_scripts, mend_section_signs
 from workbench.page import BBox, Block, Line, Page, Step, Word
 
 # Measured: scribbled handwriting gives a mean near 20 and almost no sure words; a hard carbon copy read
@@ -166,7 +166,7 @@ def settle(layout: Page, image: np.ndarray) -> tuple[Page, bool]:
     """
     noise = looks_like_noise(layout)
     if not noise and any(True for _ in layout.words()):
-        return mend_prereform(mend_scripts(drop_noise_lines(layout))), False
+        return mend_section_signs(mend_prereform(mend_scripts(drop_noise_lines(layout)))), False
     boxes = find_line_boxes(image)
     if noise or len(boxes) >= 2:
         return lines_only(layout, boxes), True
