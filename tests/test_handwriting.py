@@ -109,7 +109,8 @@ def test_a_page_edge_read_at_the_border_of_the_image_is_dropped() -> None:
 
 def test_a_wavy_page_edge_is_dropped_beside_and_above_the_text() -> None:
     # 2000/mixed-053: a curled page's top edge read as long words Tesseract all but rejects, and its
-    # left edge as a "|" at the start of every line, far from the text
+    # left edge as a "|" at the start of every line, far from the text; 2000/curl-036: the curl's shadow
+    # near the foot of the page read as words
     def word(text: str, x0: int, y0: int, x1: int, confidence: float) -> Word:
         return Word(text, BBox(x0, y0, x1, y0 + 40), confidence)
 
@@ -120,11 +121,13 @@ def test_a_wavy_page_edge_is_dropped_beside_and_above_the_text() -> None:
     heading = line(word("|", 260, 238, 272, 90.0), word("ПРАВЛЕНІЕ", 820, 236, 1100, 93.0))
     signed = line(word("Секретарь", 420, 400, 640, 96.0), word("(", 1000, 400, 1010, 80.0),
                   word("подпись", 1012, 400, 1180, 90.0), word(")", 1182, 400, 1192, 80.0))
+    blurred = line(word("Сумского", 600, 1400, 800, 12.0))  # read all but rejected, but mid-page: kept
+    shadow = line(word("оакна", 890, 2690, 1000, 0.0), word("діниіньві", 1010, 2690, 1200, 1.0))  # near the foot
     doubtful = line(word("Объявляю", 300, 2780, 520, 30.0))  # a real line at the bottom, read badly: kept
-    page = Page(2188, 2812, [Block(BBox(0, 0, 2188, 2812), [top, heading, signed, doubtful])])
+    page = Page(2188, 2812, [Block(BBox(0, 0, 2188, 2812), [top, heading, signed, blurred, shadow, doubtful])])
     kept = drop_noise_lines(page)
-    assert kept.text == "ПРАВЛЕНІЕ\nСекретарь ( подпись )\nОбъявляю"
-    assert [d["text"] for d in kept.steps[-1].params["dropped"]] == ["М зыбь НОВИНИ", "|"]
+    assert kept.text == "ПРАВЛЕНІЕ\nСекретарь ( подпись )\nСумского\nОбъявляю"
+    assert [d["text"] for d in kept.steps[-1].params["dropped"]] == ["М зыбь НОВИНИ", "|", "оакна діниіньві"]
 
 
 def test_a_handwritten_page_keeps_its_line_strips_not_filtered(tmp_path: Path) -> None:
