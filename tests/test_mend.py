@@ -54,13 +54,15 @@ def test_a_page_keeps_its_boxes_and_records_what_was_mended() -> None:
     ("распредъляется", "распредѣляется"),
     ("свБдБнія", "свѣдѣнія"),  # or a capital Б amid small letters
     ("УБздный", "Уѣздный"),
+    ("складахь", "складахъ"),  # a final soft sign after к г х ц, which no Russian word has
+    ("бочекь,", "бочекъ,"),
 ])
 def test_yat_comes_back_where_a_hard_sign_cannot_stand(read: str, meant: str) -> None:
     assert mend_yat(read) == meant
 
 
 @pytest.mark.parametrize("word", ["подъѣздъ", "объявленіе", "съ", "имъется", "раскладкъ", "Въ", "только",
-                                  "ОБЩЕСТВО", "Бердянскъ", "НЭБ"])
+                                  "ОБЩЕСТВО", "Бердянскъ", "НЭБ", "мать", "ночь", "Воробьевь"])
 def test_a_hard_sign_that_can_stand_stays(word: str) -> None:
     """A separating hard sign, a final one, or one before е (имѣется or объехать: no telling) is left as read."""
     assert mend_yat(word) == word

@@ -95,6 +95,9 @@ _YAT_AS_TWO = re.compile(r"(?<=[а-яіё])(?:ьъ|ъь|ъъ)", re.IGNORECASE)
 _YAT_AS_HARD_SIGN = re.compile(r"(?<=[а-яіё])[ъЪ](?=[бвгджзйклмнпрстфхцчшщаоуы])", re.IGNORECASE)
 # or a capital Б inside a word in small letters, which no spelling has: свБдБнія, УБздъ
 _YAT_AS_CAPITAL_BE = re.compile(r"(?<=[а-яіёА-ЯІЁ])Б(?=[а-яіё])")
+# no Russian word ends in a soft sign after к г х ц; on a pre-reform page such an ending is the hard sign
+# of складахъ, бочекъ, какъ, read as soft
+_SOFT_FOR_HARD = re.compile(r"(?<=[кгхцКГХЦ])([ьЬ])(?![^\W\d_])")
 _FINAL_CONSONANT = re.compile(r"[бвгджзклмнпрстфхцчшщ]$", re.IGNORECASE)
 # a page is pre-reform when this many of its Cyrillic words, and this share, end in a hard sign
 PREREFORM_WORDS = 3
@@ -124,8 +127,9 @@ def _yat(match: re.Match[str]) -> str:
 
 def mend_yat(word: str) -> str:
     """A pre-reform word with its ``ѣ`` back where the Russian model could only read a hard or soft sign,
-    or a capital Б amid small letters."""
-    return _YAT_AS_CAPITAL_BE.sub("ѣ", _YAT_AS_HARD_SIGN.sub(_yat, _YAT_AS_TWO.sub(_yat, word)))
+    or a capital Б amid small letters, and its final hard sign where a soft one cannot stand."""
+    word = _YAT_AS_CAPITAL_BE.sub("ѣ", _YAT_AS_HARD_SIGN.sub(_yat, _YAT_AS_TWO.sub(_yat, word)))
+    return _SOFT_FOR_HARD.sub(lambda m: "Ъ" if m.group(1) == "Ь" else "ъ", word)
 
 
 def mend_prereform(page: Page) -> Page:
