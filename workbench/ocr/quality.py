@@ -13,6 +13,7 @@ import numpy as np
 
 from workbench.imaging.textlines import find_line_boxes
 from workbench.ocr.mend import mend_prereform, mend_scripts, mend_section_signs
+from workbench.ocr.spacing import space_letters
 from workbench.page import BBox, Block, Line, Page, Step, Word
 
 # Measured: scribbled handwriting gives a mean near 20 and almost no sure words; a hard carbon copy read
@@ -169,12 +170,14 @@ def settle(layout: Page, image: np.ndarray) -> tuple[Page, bool]:
     """The reading to keep, and whether the page is for transcription by hand.
 
     Noise, or no words where there are lines of ink: handwriting, given as line strips to type into.
-    Print keeps its words, less its stray lines, with words spelled in two scripts mended and, on a
-    pre-reform page, its ``ѣ`` restored.
+    Print keeps its words, less its stray lines, with words spelled in two scripts mended, on a
+    pre-reform page its ``ѣ`` restored, the section signs the model lacks put back and letter-spaced
+    words read as one split into their letters again.
     """
     noise = looks_like_noise(layout)
     if not noise and any(True for _ in layout.words()):
-        return mend_section_signs(mend_prereform(mend_scripts(drop_noise_lines(layout)))), False
+        mended = mend_section_signs(mend_prereform(mend_scripts(drop_noise_lines(layout))))
+        return space_letters(mended, image), False
     boxes = find_line_boxes(image)
     if noise or len(boxes) >= 2:
         return lines_only(layout, boxes), True

@@ -1,0 +1,54 @@
+"""Letter-spaced headings (П Р И К А З): Tesseract reads one word; the page gets the letters back apart."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.test_imaging import TEXT, render
+from workbench.ocr.spacing import space_letters
+from workbench.page import BBox, Block, Line, Page, Word
+
+
+def _drawn(image: np.ndarray, x: int, letters: int, cell: int, gap: int) -> BBox:
+    """Black letter-sized blocks from ``x``, ``cell`` wide with ``gap`` of paper between them."""
+    for i in range(letters):
+        left = x + i * (cell + gap)
+        image[40:70, left:left + cell] = 0
+    return BBox(x, 40, x + letters * cell + (letters - 1) * gap, 70)
+
+
+def test_a_word_with_its_letters_a_cell_apart_is_split_and_a_widened_box_is_not() -> None:
+    image = np.full((120, 3000), 255, np.uint8)
+    words = [Word("слово", _drawn(image, 20 + 200 * i, 5, 18, 3), 90.0) for i in range(12)]
+    spaced = Word("ПРИКАЗ", _drawn(image, 2450, 6, 20, 20), 90.0)
+    # a word of ordinary letters whose box a pencil stroke far to its right widened as much
+    widened = Word("мела", BBox(2000, 40, 2000 + 4 * 21 + 140, 70), 90.0)
+    _drawn(image, 2000, 4, 18, 3)
+    image[40:70, 2000 + 4 * 21 + 120:2000 + 4 * 21 + 140] = 0
+    box = BBox(0, 0, 3000, 120)
+    page = space_letters(Page(3000, 120, [Block(box, [Line(box, [*words, widened, spaced])])]), image)
+    line = page.blocks[0].lines[0]
+    assert line.text.endswith("мела П Р И К А З")
+    letters = line.words[-6:]
+    assert [w.bbox.x0 for w in letters] == [2450 + 40 * i for i in range(6)]  # each on its own letter
+    assert page.steps[-1].name == "letter-spacing" and page.steps[-1].params["words"] == ["ПРИКАЗ"]
+
+
+def test_a_page_of_few_words_is_left_as_read() -> None:
+    image = np.full((120, 800), 255, np.uint8)
+    box = BBox(0, 0, 800, 120)
+    page = Page(800, 120, [Block(box, [Line(box, [Word("ПРИКАЗ", _drawn(image, 20, 6, 20, 20), 90.0)])])])
+    assert space_letters(page, image).text == "ПРИКАЗ"
+
+
+@pytest.mark.ocr
+def test_a_typed_letter_spaced_heading_is_read_letter_by_letter() -> None:
+    from workbench.ocr.quality import settle
+    from workbench.ocr.reading import read_page
+    from workbench.ocr.tesseract import TesseractEngine
+
+    page = render("П Р И К А З\n" + TEXT, size=30, width=1700)
+    read, _ = settle(read_page(TesseractEngine(), page, languages="rus", timeout=120, psm=4), page)
+    assert read.text.splitlines()[0] == "П Р И К А З", read.text
+    assert "Протокол заседания президиума" in read.text
