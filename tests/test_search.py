@@ -130,6 +130,14 @@ def test_hits_are_marked_in_one_text() -> None:
     assert [text[s:e] for s, e in hit_spans(text, "Shliapnikov")] == ["Шляпннкова", "Шляпников"]
 
 
+def test_a_letter_spaced_word_is_found_as_one() -> None:
+    """Typists spaced the letters of headings (П Р И К А З); the word is found and marked whole."""
+    text = "П Р И К А З\nпо Южбюро. Выдан М А Н Д А Т тов. Гребенюку; и в с."
+    assert [text[s:e] for s, e in hit_spans(text, "приказ")] == ["П Р И К А З"]
+    assert [text[s:e] for s, e in hit_spans(text, "мандата")] == ["М А Н Д А Т"]
+    assert hit_spans(text, "Гребенюк") and not hit_spans(text, "ПРИ")
+
+
 @pytest.mark.ocr
 def test_the_index_follows_ocr_and_the_cli_and_web_find_pages(runner, settings, client, photos: Path) -> None:  # type: ignore[no-untyped-def]
     assert invoke(runner, settings, "ocr", str(photos), "-j", "1").exit_code == 0

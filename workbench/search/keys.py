@@ -67,6 +67,29 @@ class Token:
     key: str
 
 
+SPACED_MIN_LETTERS = 3
+
+
+def _join_spaced_letters(text: str, words: list[Token]) -> list[Token]:
+    """A run of single letters one space apart (a letter-spaced heading, М А Н Д А Т) is one word."""
+    out: list[Token] = []
+    i = 0
+    while i < len(words):
+        j = i
+        while (j + 1 < len(words) and len(words[j].text) == 1 == len(words[j + 1].text)
+               and words[j].text.isalpha() and words[j + 1].text.isalpha()
+               and text[words[j].end:words[j + 1].start] == " "):
+            j += 1
+        if j + 1 - i >= SPACED_MIN_LETTERS:
+            start, end = words[i].start, words[j].end
+            out.append(Token(text[start:end], start, end, key("".join(w.text for w in words[i:j + 1]))))
+            i = j + 1
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
 def tokens(text: str) -> list[Token]:
     """The words of a text with their places, so hits can be marked in the text as it stands."""
     joined = _APOSTROPHES.sub("\u2060", text)  # an apostrophe inside a word (п'ять) keeps it one word
@@ -75,7 +98,7 @@ def tokens(text: str) -> list[Token]:
         k = key(match.group().replace("\u2060", ""))
         if k:
             out.append(Token(text[match.start():match.end()], match.start(), match.end(), k))
-    return out
+    return _join_spaced_letters(text, out)
 
 
 def document_keys(text: str) -> str:
