@@ -6,6 +6,7 @@ import pytest
 
 from workbench.ocr.mend import (
     is_prereform,
+    mend_abbreviation,
     mend_case,
     mend_prereform,
     mend_scripts,
@@ -82,6 +83,12 @@ def test_a_capital_between_small_letters_is_made_small(read: str, meant: str) ->
 @pytest.mark.parametrize("word", ["ГубЧК", "ВУЦИК", "КП(б)У", "НКВД", "Київ", "ЦК", "Наркомзем", "СССР,", "ТОВ."])
 def test_abbreviations_and_words_of_capitals_keep_their_case(word: str) -> None:
     assert mend_case(word) == word
+
+
+@pytest.mark.parametrize(("read", "meant"), [("тов,", "тов."), ("Тов,", "Тов."), ("г,", "г."), ("с,", "с."),
+                                             ("сто,", "сто,"), ("г.,", "г.,"), ("Харьков,", "Харьков,")])
+def test_an_abbreviation_read_with_a_comma_gets_its_full_stop(read: str, meant: str) -> None:
+    assert mend_abbreviation(read) == meant
 
 
 def _page_of(words: list[str]) -> Page:

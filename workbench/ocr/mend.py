@@ -78,8 +78,18 @@ def mend_case(text: str) -> str:
     return _SMALL_CAPITAL.sub(lambda m: m.group(0).lower(), text)
 
 
+# Abbreviations that end in a full stop and never stand before a comma (тов. т. г. гр. м. с. р. ст.): at
+# small sizes the stop is read as a comma (тов, Гребенюку; 1922 г,).
+_ABBREVIATION_COMMA = re.compile(r"^(тов|т|г|гр|м|с|р|ст)(,)$", re.IGNORECASE)
+
+
+def mend_abbreviation(text: str) -> str:
+    """An abbreviation read with a comma for its full stop gets its stop."""
+    return _ABBREVIATION_COMMA.sub(r"\1.", text)
+
+
 def _mend_script_and_case(text: str) -> str:
-    return mend_case(mend_word(text))
+    return mend_abbreviation(mend_case(mend_word(text)))
 
 
 def mend_scripts(page: Page) -> Page:
