@@ -7,7 +7,7 @@ signs): only a run that is mostly Cyrillic changes, only letters that look the s
 digit only between two Cyrillic letters. Numbers, Latin words and Roman numerals (``IV-го``, ``F. 2595``,
 ``1.X.1926``) stay as read. A capital that is its small letter drawn larger (``П``, ``Ѣ``, ``Ъ``) between
 two small letters, or a capital sign ending a word of small letters, was read by its size alone and is
-made small.
+made small; an abbreviation that never stands before a comma (``тов,``) gets the full stop read as one.
 
 The Russian model has no ``ѣ`` either, which pre-reform pages (typed up to the early 1920s) are full of; it
 reads it as ``ъ``, ``ь`` or both. On a page that is pre-reform by its own evidence (words ending in a hard
