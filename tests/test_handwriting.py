@@ -56,6 +56,14 @@ def _line(y: int, *words: tuple[str, float]) -> Line:
     return Line(box, [Word(t, box, c) for t, c in words])
 
 
+def _word(text: str, x0: int, y0: int, x1: int, confidence: float, *, height: int = 40) -> Word:
+    return Word(text, BBox(x0, y0, x1, y0 + height), confidence)
+
+
+def _line_of(*words: Word) -> Line:
+    return Line(BBox.enclosing([w.bbox for w in words]), list(words))
+
+
 def test_stray_lines_of_signs_are_dropped_and_kept_in_the_run() -> None:
     # what Tesseract made of a pencil mark and a page edge above a printed order (benchmark pencil-032)
     lines = [_line(0, ("ут}", 22.0), ("г", 45.0)), _line(40, ("#", 25.0)),
@@ -84,11 +92,9 @@ def test_stray_lines_of_signs_are_dropped_and_kept_in_the_run() -> None:
 def test_a_page_edge_read_at_the_border_of_the_image_is_dropped() -> None:
     # curl-038: the curled top edge read as a line (with a "100" in it) and the right edge as "|"
     def word(text: str, x0: int, y0: int, x1: int, confidence: float) -> Word:
-        return Word(text, BBox(x0, y0, x1, y0 + 35), confidence)
+        return _word(text, x0, y0, x1, confidence, height=35)
 
-    def line(*words: Word) -> Line:
-        return Line(BBox.enclosing([w.bbox for w in words]), list(words))
-
+    line = _line_of
     edge = line(word("ие", 283, 0, 330, 20.0), word("|", 340, 0, 350, 12.0), word("100", 1480, 0, 1522, 26.0))
     signed = line(word("Секретарь", 282, 1114, 500, 96.0), word("Зуева", 1000, 1114, 1151, 96.0),
                   word("|", 1950, 1114, 1960, 82.0))
@@ -111,12 +117,7 @@ def test_a_wavy_page_edge_is_dropped_beside_and_above_the_text() -> None:
     # 2000/mixed-053: a curled page's top edge read as long words Tesseract all but rejects, and its
     # left edge as a "|" at the start of every line, far from the text; 2000/curl-036: the curl's shadow
     # near the foot of the page read as words
-    def word(text: str, x0: int, y0: int, x1: int, confidence: float) -> Word:
-        return Word(text, BBox(x0, y0, x1, y0 + 40), confidence)
-
-    def line(*words: Word) -> Line:
-        return Line(BBox.enclosing([w.bbox for w in words]), list(words))
-
+    word, line = _word, _line_of
     top = line(word("М", 331, 0, 360, 16.0), word("зыбь", 1300, 10, 1390, 23.0), word("НОВИНИ", 1400, 0, 1560, 0.0))
     heading = line(word("|", 260, 238, 272, 90.0), word("ПРАВЛЕНІЕ", 820, 236, 1100, 93.0))
     signed = line(word("Секретарь", 420, 400, 640, 96.0), word("(", 1000, 400, 1010, 80.0),
