@@ -10,6 +10,7 @@ from tests.test_imaging import TEXT, as_photo, photo_of, render
 from workbench.imaging.deblur import (
     MIN_SOFT_EDGE,
     deblur,
+    gaussian_kernel,
     measure_blur,
     measure_defocus,
     motion_kernel,
@@ -119,3 +120,14 @@ def test_the_pipeline_records_the_softness_it_undid() -> None:
         page = prepare(as_photo(pixels), PipelineOptions(upside_down=False))[0]
         step = next(s for s in page.steps if s.name == "deblur")
         assert (step.params["defocus_sigma"] > 0) == undone, step.params
+
+
+def test_what_is_too_soft_to_be_text_is_left_alone() -> None:
+    """A shadow or a fold on a blank page measures wider than any text edge: nothing is restored, and a
+    kernel too wide for the filter's tiles is refused rather than run tile after tiny tile."""
+    shadow = np.full((1400, 1000), 255, np.uint8)
+    shadow[:, 500:] = 200
+    shadow = cv2.GaussianBlur(shadow, (0, 0), 25)
+    assert not measure_defocus(shadow).found
+    with pytest.raises(ValueError, match="too wide"):
+        wiener(255 - shadow, gaussian_kernel(30.0))

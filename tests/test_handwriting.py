@@ -125,9 +125,13 @@ def test_a_wavy_page_edge_is_dropped_beside_and_above_the_text() -> None:
     blurred = line(word("Сумского", 600, 1400, 800, 12.0))  # read all but rejected, but mid-page: kept
     shadow = line(word("оакна", 890, 2690, 1000, 0.0), word("діниіньві", 1010, 2690, 1200, 1.0))  # near the foot
     doubtful = line(word("Объявляю", 300, 2780, 520, 30.0))  # a real line at the bottom, read badly: kept
-    page = Page(2188, 2812, [Block(BBox(0, 0, 2188, 2812), [top, heading, signed, blurred, shadow, doubtful])])
+    folio = line(word("Лист", 1900, 60, 1990, 17.0), word("17", 2000, 60, 2040, 20.0))  # pencilled, doubtful
+    table = line(word("№", 300, 500, 330, 90.0), word("Фамилия,", 600, 500, 800, 90.0),
+                 word("—", 1900, 500, 1930, 90.0))
+    page = Page(2188, 2812, [Block(BBox(0, 0, 2188, 2812),
+                                   [top, folio, heading, signed, table, blurred, shadow, doubtful])])
     kept = drop_noise_lines(page)
-    assert kept.text == "ПРАВЛЕНІЕ\nСекретарь ( подпись )\nСумского\nОбъявляю"
+    assert kept.text == "Лист 17\nПРАВЛЕНІЕ\nСекретарь ( подпись )\n№ Фамилия, —\nСумского\nОбъявляю"
     assert [d["text"] for d in kept.steps[-1].params["dropped"]] == ["М зыбь НОВИНИ", "|", "оакна діниіньві"]
 
 

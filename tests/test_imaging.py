@@ -445,3 +445,13 @@ def test_a_deep_curl_keeps_every_line() -> None:
     assert len(find_lines(mask, letter)) == flat_lines
     field = fit_dewarp(mask, letter)
     assert field is not None and field.max_shift > 4 * letter
+
+
+def test_a_long_thin_stroke_is_no_text_line() -> None:
+    """A pencil cross-out or a signature's sweep across the page: as long as a line, far too thin."""
+    mask = ink_mask(render(size=22))  # (ink_mask itself drops most such strokes; find_lines must too)
+    letter = letter_height(mask) or 12
+    lines = len(find_lines(mask, letter))
+    h, w = mask.shape
+    cv2.line(mask, (100, h - 40), (w - 100, h - 40 - int(0.15 * (w - 200))), 255, 4)
+    assert len(find_lines(mask, letter)) == lines

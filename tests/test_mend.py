@@ -74,19 +74,21 @@ def test_a_hard_sign_that_can_stand_stays(word: str) -> None:
     ("свѢдѢнія", "свѣдѣнія"),
     ("Присутствовали:", "Присутствовали:"),
     ("вагоновЪ,", "вагоновъ,"),  # a hard sign ending a word of small letters
+    ("СовЪта", "Совъта"),  # in a word opening with a capital, only the signs and the yat
     ("сЪезд", "съезд"),
 ])
 def test_a_capital_between_small_letters_is_made_small(read: str, meant: str) -> None:
     assert mend_case(read) == meant
 
 
-@pytest.mark.parametrize("word", ["ГубЧК", "ВУЦИК", "КП(б)У", "НКВД", "Київ", "ЦК", "Наркомзем", "СССР,", "ТОВ."])
+@pytest.mark.parametrize("word", ["ГубЧК", "ВУЦИК", "КП(б)У", "НКВД", "Київ", "ЦК", "Наркомзем", "СССР,", "ТОВ.",
+                                  "НарКомПрос", "ЦентроСоюз", "РабКрИн"])
 def test_abbreviations_and_words_of_capitals_keep_their_case(word: str) -> None:
     assert mend_case(word) == word
 
 
-@pytest.mark.parametrize(("read", "meant"), [("тов,", "тов."), ("Тов,", "Тов."), ("г,", "г."), ("с,", "с."),
-                                             ("сто,", "сто,"), ("г.,", "г.,"), ("Харьков,", "Харьков,")])
+@pytest.mark.parametrize(("read", "meant"), [("тов,", "тов."), ("Тов,", "Тов."), ("гр,", "гр."), ("сто,", "сто,"),
+                                             ("г,", "г,"), ("м,", "м,"), ("Харьков,", "Харьков,")])
 def test_an_abbreviation_read_with_a_comma_gets_its_full_stop(read: str, meant: str) -> None:
     assert mend_abbreviation(read) == meant
 
@@ -130,7 +132,11 @@ def test_section_signs_come_back_at_the_start_of_paragraphs() -> None:
     assert page.steps[-1].name == "section-signs" and ["$2.", "§2."] in page.steps[-1].params["mended"]
 
 
-def test_a_numbered_list_without_section_signs_keeps_its_numbers() -> None:
+def test_a_numbered_list_keeps_its_numbers() -> None:
+    """Only the next paragraph's number run into its sign is taken; a list and dollars stay as read."""
+    page = mend_section_signs(_lines_page([["8", "1.", "Начальника"], ["82.", "Иванов"], ["85.", "Петров"],
+                                           ["$100", "долл."]]))
+    assert [line.text for line in page.lines()] == ["§ 1. Начальника", "§2. Иванов", "85. Петров", "$100 долл."]
     lines = [["83.", "Объявляю", "благодарность"], ["84.", "Уволить"], ["8", "ящиков"], ["в", "$", "США"]]
     page = mend_section_signs(_lines_page(lines))
     assert [line.text for line in page.lines()] == [" ".join(words) for words in lines]

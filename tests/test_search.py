@@ -136,6 +136,9 @@ def test_a_letter_spaced_word_is_found_as_one() -> None:
     assert [text[s:e] for s, e in hit_spans(text, "приказ")] == ["П Р И К А З"]
     assert [text[s:e] for s, e in hit_spans(text, "мандата")] == ["М А Н Д А Т"]
     assert hit_spans(text, "Гребенюк") and not hit_spans(text, "ПРИ")
+    assert [text[s:e] for s, e in hit_spans(text, "П Р И К А З")] == ["П Р И К А З"]  # typed as it looks
+    small = "и я с ним"  # three small one-letter words stay words
+    assert [small[s:e] for s, e in hit_spans(small, '"я с ним"')] == ["я с ним"]
 
 
 @pytest.mark.ocr

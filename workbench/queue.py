@@ -2,7 +2,8 @@
 
 Tasks are acknowledged late and rejected when their worker dies, so a page a killed worker held is handed
 out again; storing is idempotent per job (batch.store_result), so no page is read into the database twice.
-Nothing here runs at import: the Celery app is made from the settings by ``make_celery``.
+Nothing reads or connects at import: the Celery app is made from the settings by ``make_celery``; only the
+hook that sets up a worker's pool processes is registered.
 """
 
 from __future__ import annotations

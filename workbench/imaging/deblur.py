@@ -49,6 +49,7 @@ NOISE_TO_SIGNAL = 0.03  # Wiener regularisation: higher is safer, lower is sharp
 # defocused or still-smeared pages 1.27 to 2.4.
 SHARP_EDGE = 0.8  # what a sharp edge measures: the measure's own width, not blur
 MIN_SOFT_EDGE = 1.25
+MAX_SOFT_EDGE = 3.0  # wider is no text edge (a fold, a shadow on a blank page): nothing to restore
 # The filter undoes a Gaussian somewhat wider than the width beyond a sharp edge's (the measure reads a
 # blurred edge's steepest rise, which its noise steepens) and is regularised more than a smear's.
 DEFOCUS_WIDTH = 1.3
@@ -216,7 +217,7 @@ def measure_defocus(grey: np.ndarray) -> Defocus:
     if not tiles:
         return Defocus(0.0, 0.0)
     width = edge_width(tiles)
-    if width < MIN_SOFT_EDGE:
+    if not MIN_SOFT_EDGE <= width <= MAX_SOFT_EDGE:
         return Defocus(width, 0.0)
     return Defocus(width, DEFOCUS_WIDTH * math.sqrt(width * width - SHARP_EDGE * SHARP_EDGE))
 
@@ -228,7 +229,7 @@ def gaussian_kernel(sigma: float) -> np.ndarray:
 
 
 def refocus(grey: np.ndarray, defocus: Defocus) -> np.ndarray:
-    """The page with its measured softness undone; the page itself when its edges are sharp."""
+    """The grey page with its measured softness undone; the page itself when its edges are sharp."""
     if not defocus.found:
         return grey
     return 255 - wiener(255 - grey, gaussian_kernel(defocus.sigma), noise_to_signal=DEFOCUS_NOISE_TO_SIGNAL)
@@ -285,6 +286,8 @@ def wiener(ink: np.ndarray, kernel: np.ndarray, *, noise_to_signal: float = NOIS
     height, width = ink.shape
     margin = max(16, 2 * kernel.shape[0])
     step = tile - 2 * margin
+    if step < tile // 4:
+        raise ValueError(f"a {kernel.shape[0]}-pixel kernel is too wide for {tile}-pixel tiles")
     multiplier = _wiener_multiplier(kernel, tile, noise_to_signal)
     rows, cols = -(-height // step) * step, -(-width // step) * step
     padded = cv2.copyMakeBorder(ink, margin, rows - height + margin, margin, cols - width + margin,

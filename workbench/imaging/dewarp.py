@@ -43,6 +43,8 @@ class Dewarp:
 
 
 MAX_LINE_THICKNESS = 2.0  # letters: a text line's smear, measured up a column (merged pairs measure 2.5 and more)
+MIN_LINE_THICKNESS = 0.5  # thinner is a stroke (a pencil cross-out, a signature's sweep), not letters
+MAX_LINE_RISE = 12.0  # letters from a line's lowest to its highest point; the deepest curl seen rose 6
 
 
 def find_lines(mask: np.ndarray, letter: float) -> list[LineFit]:
@@ -70,7 +72,8 @@ def find_lines(mask: np.ndarray, letter: float) -> list[LineFit]:
                 thickness.append(rows[-1] - rows[0] + 1)
         # A line bent or tilted across the page is tall overall but one line thick at every column; two
         # lines run together by their ascenders and descenders are twice as thick.
-        if len(xs_) < 6 or np.percentile(thickness, 90) > letter * MAX_LINE_THICKNESS:
+        if (len(xs_) < 6 or np.percentile(thickness, 90) > letter * MAX_LINE_THICKNESS
+                or np.median(thickness) < letter * MIN_LINE_THICKNESS or h > letter * MAX_LINE_RISE):
             continue
         px, py = np.array(xs_, dtype=float), np.array(ys_, dtype=float)
         degree = 3 if len(px) >= 15 else 2

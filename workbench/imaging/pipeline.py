@@ -394,11 +394,12 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
         blur = measure_blur(flat) if options.deblur else None
         if blur is not None and blur.found:
             flat = deblur(flat, blur)
-        defocus = measure_defocus(flat) if options.deblur else None  # what a smear undone leaves soft
+        # what a smear undone leaves soft; a page without letters has no text edges to measure
+        defocus = measure_defocus(flat) if options.deblur and letter is not None else None
         if defocus is not None and defocus.found:
             flat = refocus(flat, defocus)
-        step.params = ({**blur.params(), **defocus.params()} if blur is not None and defocus is not None
-                       else {"enabled": False})
+        step.params = {**(blur.params() if blur is not None else {"enabled": False}),
+                       **(defocus.params() if defocus is not None else {})}
     if (blur is not None and blur.found) or (defocus is not None and defocus.found):
         rec.show(f"{tag}deblur", flat)
 

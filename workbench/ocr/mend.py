@@ -71,16 +71,20 @@ def _mend_words(page: Page, mend: Callable[[str], str], step: str) -> Page:
 # is small: no spelling puts one there, and abbreviations that mix cases (ГубЧК, ВУЦИК) have it beside
 # another capital. A hard or soft sign ending a word of small letters is small too (вагоновЪ).
 _SMALL_CAPITAL = re.compile(r"(?<=[а-яёіїєґѣ])(?:[ВГЖЗИЙКЛМНОПСТХЦЧШЩЪЫЬЭЮЯЇЄҐѢ](?=[а-яёіїєґѣ])|[ЪЬ](?![^\W\d_]))")
+# A word that opens with a capital may be a compound name of the time (НарКомПрос, ЦентроСоюз): in it only
+# the signs and the yat, which open no word, are made small.
+_SMALL_SIGN = re.compile(r"(?<=[а-яёіїєґѣ])(?:[ЪЬѢ](?=[а-яёіїєґѣ])|[ЪЬ](?![^\W\d_]))")
 
 
 def mend_case(text: str) -> str:
     """The word with a size-only capital between two small letters made small."""
-    return _SMALL_CAPITAL.sub(lambda m: m.group(0).lower(), text)
+    pattern = _SMALL_SIGN if text[:1].isupper() else _SMALL_CAPITAL
+    return pattern.sub(lambda m: m.group(0).lower(), text)
 
 
-# Abbreviations that end in a full stop and never stand before a comma (тов. т. г. гр. м. с. р. ст.): at
-# small sizes the stop is read as a comma (тов, Гребенюку; 1922 г,).
-_ABBREVIATION_COMMA = re.compile(r"^(тов|т|г|гр|м|с|р|ст)(,)$", re.IGNORECASE)
+# Abbreviations that end in a full stop and never stand before a comma (тов. гр. ст.): at small sizes the
+# stop is read as a comma (тов, Гребенюку). One letter (г, т, м) may be a list's letter or a unit: left.
+_ABBREVIATION_COMMA = re.compile(r"^([Тт]ов|гр|ст)(,)$")
 
 
 def mend_abbreviation(text: str) -> str:
@@ -151,36 +155,40 @@ def mend_prereform(page: Page) -> Page:
 
 # The Russian model has no section sign either: it reads ``§`` as 8, $, 5 or S. A paragraph of an order or
 # a protocol opens with "§ 3."; a line opening with one of those signs as a word of its own and then a
-# number with a full stop ("8 3.", "$ 1.") has the section sign, and a dollar sign before a number in a
-# Russian or Ukrainian text is always one ("$2."). A page that shows one so also has it in "82." at a
-# line's start: a paragraph number run into its sign.
+# number with a full stop ("8 3.", "$ 1."), or with a dollar sign run into one ("$2."), has the section
+# sign. On such a page "83." at a line's start is "§3." when 3 is the next paragraph's number.
 _SECTION_ALONE = frozenset({"8", "$", "5", "S", "s"})
 _PARAGRAPH_NUMBER = re.compile(r"\d{1,3}\.")
-_DOLLAR_BEFORE_NUMBER = re.compile(r"\$(?=\d)")
-_SECTION_RUN_IN = re.compile(r"8(?=\d\.$)")
+_SIGN_PARAGRAPH = re.compile(r"[$§](\d{1,3}\.)")  # "$2." read, or "§2." read right
+_EIGHT_PARAGRAPH = re.compile(r"8(\d{1,2}\.)")
 
 
-def _section_signs(line_words: list[Word], *, run_in: bool) -> list[str]:
-    texts = [w.text for w in line_words]
-    if len(texts) >= 2 and texts[0] in _SECTION_ALONE and _PARAGRAPH_NUMBER.fullmatch(texts[1]):
-        texts[0] = "§"
-    elif texts:
-        texts[0] = _DOLLAR_BEFORE_NUMBER.sub("§", texts[0])
-        if run_in:
-            texts[0] = _SECTION_RUN_IN.sub("§", texts[0], count=1) if texts[0][:1] == "8" else texts[0]
-    return texts
+def _number(text: str) -> int:
+    return int(text.rstrip("."))
+
+
+def _section_sign(texts: list[str], last: int | None) -> tuple[list[str], int | None]:
+    """The line's words with its section sign back, and the number of the paragraph it opens, if any."""
+    if len(texts) >= 2 and texts[0] in _SECTION_ALONE | {"§"} and _PARAGRAPH_NUMBER.fullmatch(texts[1]):
+        return ["§", *texts[1:]], _number(texts[1])
+    if texts and (m := _SIGN_PARAGRAPH.fullmatch(texts[0])):
+        return [f"§{m.group(1)}", *texts[1:]], _number(m.group(1))
+    if (texts and last is not None and (m := _EIGHT_PARAGRAPH.fullmatch(texts[0]))
+            and _number(m.group(1)) == last + 1):
+        return [f"§{m.group(1)}", *texts[1:]], last + 1
+    return texts, None
 
 
 def mend_section_signs(page: Page) -> Page:
     """``§`` back where a line opens with a sign read for it; the changes go to a ``section-signs`` step."""
-    lines = list(page.lines())
-    found = any("§" in _section_signs(line.words, run_in=False)[0] for line in lines if line.words)
     changed: list[list[str]] = []
-    for line in lines:
+    last: int | None = None
+    for line in page.lines():
         if not line.words:
             continue
-        mended = _section_signs(line.words, run_in=found)
-        for n, (word, text) in enumerate(zip(line.words, mended, strict=True)):
+        texts, number = _section_sign([w.text for w in line.words], last)
+        last = number if number is not None else last
+        for n, (word, text) in enumerate(zip(line.words, texts, strict=True)):
             if text != word.text:
                 changed.append([word.text, text])
                 line.words[n] = Word(text, word.bbox, word.confidence)

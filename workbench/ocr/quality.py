@@ -1,8 +1,9 @@
 """Is an OCR result worth correcting? Handwriting gives Tesseract noise, which is no help to a person.
 
 On a printed page, specks, a page edge, a pencil mark or a stamp's rim read as short lines of stray
-letters and signs, and a page edge left at the border of the image as a doubtful line of scraps or as ``|``
-or a doubtful letter at the ends of lines; those are dropped from the reading and kept in the run's parameters.
+letters and signs, and a page edge left at the border of the image as a doubtful line of scraps, as a line
+near the top or bottom Tesseract all but rejects, or as ``|`` or a doubtful letter at the ends of lines or
+set apart from them; those are dropped from the reading and kept in the run's parameters.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ EDGE_WORD_LETTERS = 2
 EDGE_LINE_CONFIDENCE = 25.0
 EDGE_ZONE = 0.05
 APART_GAP = 3.0  # letter heights between a sign at a line's end and the text: a rule or an edge, not text
+EDGE_SIGNS = frozenset("|[]!/\\¦‖")  # what a page edge or a ruled line is read as
+EDGE_LINE_WORDS = 3  # a line this short with a number in it is a folio or a leaf number, however doubtful
 _LETTER_RUN = re.compile(r"[^\W\d_]+(?:['’ʼ-][^\W\d_]+)*")  # п'ять, Северо-Донецкой: one run
 _NUMBER = re.compile(r"[\d№]")
 
@@ -109,10 +112,11 @@ def _is_edge_word(word: Word, page: Page) -> bool:
 
 
 def _is_set_apart_sign(line: Line, index: int) -> bool:
-    """The first or last word of a line is signs only (``|``, ``[``) and stands apart from the text by more
-    than a few letters' width: a page edge or a ruled line beside the text, not punctuation of it."""
+    """The first or last word of a line is what an edge reads as (``|``, ``[``) and stands apart from the text
+    by more than a few letters' width: a page edge or a ruled line beside the text. A table's ``№``, ditto
+    mark or dash stays."""
     words = line.words
-    if len(words) < 2 or index not in (0, len(words) - 1) or any(ch.isalnum() for ch in words[index].text):
+    if len(words) < 2 or index not in (0, len(words) - 1) or not set(words[index].text) <= EDGE_SIGNS:
         return False
     word, neighbour = words[index], words[1] if index == 0 else words[-2]
     gap = neighbour.bbox.x0 - word.bbox.x1 if index == 0 else word.bbox.x0 - neighbour.bbox.x1
@@ -136,7 +140,9 @@ def _is_stray(line: Line, page: Page) -> bool:
         return True
     if _at_top_or_bottom(line.bbox, page) and _doubtful_scraps(line):
         return True
-    return _near_top_or_bottom(line.bbox, page) and _line_confidence(line) < EDGE_LINE_CONFIDENCE
+    folio = len(line.words) <= EDGE_LINE_WORDS and any(_NUMBER.search(w.text) for w in line.words)
+    return (_near_top_or_bottom(line.bbox, page) and _line_confidence(line) < EDGE_LINE_CONFIDENCE
+            and not folio)
 
 
 def drop_noise_lines(page: Page) -> Page:

@@ -84,10 +84,15 @@ class Hit:
 def parse_query(raw: str) -> list[Term]:
     """Words and "quoted phrases"; a query with no word in it is an error."""
     terms: list[Term] = []
-    for phrase, word in re.findall(r'"([^"]*)"|(\S+)', raw):
-        keys = [t.key for t in tokens(phrase or word)]
-        if keys:
-            terms.append(Term(stems=[stem(k) for k in keys], fuzzy=[set() for _ in keys]))
+    for phrase, words in re.findall(r'"([^"]*)"|([^"]+)', raw):
+        if phrase:
+            keys = [t.key for t in tokens(phrase)]
+            if keys:
+                terms.append(Term(stems=[stem(k) for k in keys], fuzzy=[set() for _ in keys]))
+            continue
+        # each word its own term; a letter-spaced word typed as it looks (П Р И К А З) is one word
+        for token in tokens(words):
+            terms.append(Term(stems=[stem(token.key)], fuzzy=[set()]))
     if not terms:
         raise BadInput(f"nothing to search for in {raw!r}: give a word, a name or a \"phrase\"")
     return terms

@@ -67,7 +67,15 @@ class Token:
     key: str
 
 
-SPACED_MIN_LETTERS = 3
+# A run of single letters one space apart is a letter-spaced word (М А Н Д А Т): three capitals or more, or
+# four letters or more of either case (three small ones are words: "и я с ним", "а я й").
+SPACED_MIN_CAPITALS = 3
+SPACED_MIN_LETTERS = 4
+
+
+def _is_spaced_run(run: list[Token]) -> bool:
+    return len(run) >= SPACED_MIN_LETTERS or (len(run) >= SPACED_MIN_CAPITALS
+                                              and all(t.text.isupper() for t in run))
 
 
 def _join_spaced_letters(text: str, words: list[Token]) -> list[Token]:
@@ -80,7 +88,7 @@ def _join_spaced_letters(text: str, words: list[Token]) -> list[Token]:
                and words[j].text.isalpha() and words[j + 1].text.isalpha()
                and text[words[j].end:words[j + 1].start] == " "):
             j += 1
-        if j + 1 - i >= SPACED_MIN_LETTERS:
+        if _is_spaced_run(words[i:j + 1]):
             start, end = words[i].start, words[j].end
             out.append(Token(text[start:end], start, end, key("".join(w.text for w in words[i:j + 1]))))
             i = j + 1

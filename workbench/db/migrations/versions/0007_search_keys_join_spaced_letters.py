@@ -20,7 +20,8 @@ def upgrade() -> None:
     """Every page's keys again, so pages saved before find their letter-spaced headings too."""
     from workbench.search import reindex
 
-    reindex(Session(bind=op.get_bind()))
+    with Session(bind=op.get_bind()) as session:
+        reindex(session)
 
 
 def downgrade() -> None:
