@@ -107,6 +107,19 @@ def test_the_index_follows_every_save(db, pages) -> None:  # type: ignore[no-unt
     assert found(db, "Рябов") == [pages["elka"]]
 
 
+def test_reindexing_goes_through_every_page_a_batch_at_a_time(db, pages, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import workbench.search
+
+    monkeypatch.setattr(workbench.search, "REINDEX_BATCH", 3)  # 7 pages: batches of 3, 3 and 1
+    with db.session() as session:
+        session.execute(workbench.search.sql("DELETE FROM search_index"))
+    assert found(db, "Шляпникова") == []
+    with db.session() as session:
+        assert reindex(session) == len(TEXTS)
+    assert set(found(db, "Шляпникова")) >= {pages["protocol"], pages["ukrainian"]}
+    assert found(db, "Ёлка") == [pages["elka"]]
+
+
 def test_markup_in_text_is_escaped_in_snippets(db, pages) -> None:  # type: ignore[no-untyped-def]
     with db.session() as session:
         save_text(session, pages["elka"], text="<script>alert(1)</script> Рябов", base_version=2, author=None)

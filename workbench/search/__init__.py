@@ -326,13 +326,22 @@ def hit_spans(text: str, query: str) -> list[tuple[int, int]]:
     return _spans(text, terms) or []
 
 
+REINDEX_BATCH = 500
+
+
 def reindex(session: Session) -> int:
     """Index every page's current text again (after an import of old data, or to repair the index)."""
     count = 0
-    for page_id, text in session.execute(sql("SELECT page_id, text FROM transcriptions")).all():
-        index_page(session, page_id, text)
-        count += 1
-    return count
+    last = 0
+    while True:  # a batch at a time by page id, so a large archive's texts are never all in memory at once
+        rows = session.execute(sql("SELECT page_id, text FROM transcriptions WHERE page_id > :last "
+                                   "ORDER BY page_id LIMIT :batch"), {"last": last, "batch": REINDEX_BATCH}).all()
+        for page_id, text in rows:
+            index_page(session, page_id, text)
+        count += len(rows)
+        if len(rows) < REINDEX_BATCH:
+            return count
+        last = rows[-1][0]
 
 
 __all__ = ["Filters", "Hit", "index_page", "key", "parse_query", "reindex", "search", "hit_spans"]
