@@ -93,9 +93,13 @@ def test_an_abbreviation_read_with_a_comma_gets_its_full_stop(read: str, meant: 
     assert mend_abbreviation(read) == meant
 
 
-def _page_of(words: list[str]) -> Page:
+def _lines_page(lines: list[list[str]]) -> Page:
     box = BBox(0, 0, 50, 20)
-    return Page(100, 100, [Block(box, [Line(box, [Word(w, box, 80.0) for w in words])])])
+    return Page(100, 100, [Block(box, [Line(box, [Word(w, box, 80.0) for w in words]) for words in lines])])
+
+
+def _page_of(words: list[str]) -> Page:
+    return _lines_page([words])
 
 
 def test_yat_is_restored_only_on_a_pre_reform_page() -> None:
@@ -114,10 +118,6 @@ def test_a_modern_page_with_a_few_soft_signs_read_hard_is_not_pre_reform() -> No
     assert mend_prereform(_page_of(["палътом", *modern])).steps == []
     assert mend_yat("съэкономить") == "съэкономить"  # a hard sign separates before э too
 
-
-def _lines_page(lines: list[list[str]]) -> Page:
-    box = BBox(0, 0, 50, 20)
-    return Page(100, 100, [Block(box, [Line(box, [Word(w, box, 80.0) for w in words]) for words in lines])])
 
 
 def test_section_signs_come_back_at_the_start_of_paragraphs() -> None:

@@ -52,18 +52,25 @@ def mend_word(text: str) -> str:
     return _RUN.sub(lambda m: _mend_run(m.group(0)), text)
 
 
-def _mend_words(page: Page, mend: Callable[[str], str], step: str) -> Page:
-    """Every word of the page through ``mend``, in place, keeping its box; what changed goes to a step."""
+def _mend_lines(page: Page, mend: Callable[[list[str]], list[str]], step: str) -> Page:
+    """Every line's words through ``mend`` (texts in, as many texts out), in order, in place, each keeping
+    its box; what changed goes to a step."""
     changed: list[list[str]] = []
     for line in page.lines():
-        for n, word in enumerate(line.words):
-            mended = mend(word.text)
+        if not line.words:
+            continue
+        for n, (word, mended) in enumerate(zip(line.words, mend([w.text for w in line.words]), strict=True)):
             if mended != word.text:
                 changed.append([word.text, mended])
                 line.words[n] = Word(mended, word.bbox, word.confidence)
     if changed:
         page.steps = [*page.steps, Step(step, {"mended": changed}, 0.0)]
     return page
+
+
+def _mend_words(page: Page, mend: Callable[[str], str], step: str) -> Page:
+    """Every word of the page through ``mend``; what changed goes to a step."""
+    return _mend_lines(page, lambda texts: [mend(text) for text in texts], step)
 
 
 # Capitals whose small letter is the same shape made smaller: in a blurred or small photo Tesseract takes
@@ -181,17 +188,12 @@ def _section_sign(texts: list[str], last: int | None) -> tuple[list[str], int | 
 
 def mend_section_signs(page: Page) -> Page:
     """``§`` back where a line opens with a sign read for it; the changes go to a ``section-signs`` step."""
-    changed: list[list[str]] = []
-    last: int | None = None
-    for line in page.lines():
-        if not line.words:
-            continue
-        texts, number = _section_sign([w.text for w in line.words], last)
+    last: int | None = None  # the number of the page's last paragraph so far, line by line
+
+    def mend(texts: list[str]) -> list[str]:
+        nonlocal last
+        texts, number = _section_sign(texts, last)
         last = number if number is not None else last
-        for n, (word, text) in enumerate(zip(line.words, texts, strict=True)):
-            if text != word.text:
-                changed.append([word.text, text])
-                line.words[n] = Word(text, word.bbox, word.confidence)
-    if changed:
-        page.steps = [*page.steps, Step("section-signs", {"mended": changed}, 0.0)]
-    return page
+        return texts
+
+    return _mend_lines(page, mend, "section-signs")

@@ -24,6 +24,11 @@ def _pitch(word: Word) -> float:
     return word.bbox.width / max(1, len(word.text))
 
 
+def _cell(word: Word) -> float:
+    """The width of one letter's cell if the word is letter-spaced: its letters and the gaps between them."""
+    return word.bbox.width / (2 * len(word.text) - 1)
+
+
 def _gaps(image: np.ndarray, box: BBox, min_width: float) -> int:
     """Runs of paper columns at least ``min_width`` wide between the first and last ink in the box."""
     crop = image[max(0, box.y0):box.y1, max(0, box.x0):box.x1]
@@ -44,8 +49,7 @@ def _gaps(image: np.ndarray, box: BBox, min_width: float) -> int:
 
 def _letters_apart(word: Word) -> list[Word]:
     """The word's letters as words of their own, in equal cells across its box with a cell between each."""
-    n = len(word.text)
-    cell = word.bbox.width / (2 * n - 1)
+    cell = _cell(word)
     return [Word(ch, BBox(int(round(word.bbox.x0 + 2 * i * cell)), word.bbox.y0,
                           int(round(word.bbox.x0 + (2 * i + 1) * cell)), word.bbox.y1), word.confidence)
             for i, ch in enumerate(word.text)]
@@ -63,7 +67,7 @@ def space_letters(page: Page, image: np.ndarray) -> Page:
         for word in line.words:
             n = len(word.text)
             if (n >= MIN_LETTERS and word.text.isalpha() and _pitch(word) >= SPACED_PITCH * median
-                    and _gaps(image, word.bbox, GAP_SHARE * word.bbox.width / (2 * n - 1)) >= n - 1):
+                    and _gaps(image, word.bbox, GAP_SHARE * _cell(word)) >= n - 1):
                 spaced.append(word.text)
                 words.extend(_letters_apart(word))
             else:

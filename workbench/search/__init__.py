@@ -85,14 +85,10 @@ def parse_query(raw: str) -> list[Term]:
     """Words and "quoted phrases"; a query with no word in it is an error."""
     terms: list[Term] = []
     for phrase, words in re.findall(r'"([^"]*)"|([^"]+)', raw):
-        if phrase:
-            keys = [t.key for t in tokens(phrase)]
-            if keys:
-                terms.append(Term(stems=[stem(k) for k in keys], fuzzy=[set() for _ in keys]))
-            continue
-        # each word its own term; a letter-spaced word typed as it looks (П Р И К А З) is one word
-        for token in tokens(words):
-            terms.append(Term(stems=[stem(token.key)], fuzzy=[set()]))
+        # a phrase is one term; outside quotes each word is its own, a letter-spaced word typed as it looks
+        # (П Р И К А З) one word
+        groups = [[t.key for t in tokens(phrase)]] if phrase else [[t.key] for t in tokens(words)]
+        terms.extend(Term(stems=[stem(k) for k in keys], fuzzy=[set() for _ in keys]) for keys in groups if keys)
     if not terms:
         raise BadInput(f"nothing to search for in {raw!r}: give a word, a name or a \"phrase\"")
     return terms
