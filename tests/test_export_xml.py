@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from functools import cache
 from pathlib import Path
 
@@ -14,17 +15,32 @@ from workbench.errors import BadInput
 from workbench.export import get_format
 from workbench.export.read import read_alto, read_hocr, read_layout, read_page
 
-# the official schemas are not copied into the repository: they lie in the shared folder beside the checkout
-SCHEMAS = Path(os.environ.get("WORKBENCH_SCHEMAS", Path(__file__).resolve().parents[2] / "shared" / "schemas"))
+CHECKOUT = Path(__file__).resolve().parents[1]
+
+
+def _schema_folders() -> list[Path]:
+    """Where the official schemas may lie; they are not copied into the repository. WORKBENCH_SCHEMAS if set;
+    else the shared folder beside this checkout, or beside the local repository it was cloned from (a clone
+    made in a temporary folder, as CI makes one)."""
+    if "WORKBENCH_SCHEMAS" in os.environ:
+        return [Path(os.environ["WORKBENCH_SCHEMAS"])]
+    folders = [CHECKOUT.parent / "shared" / "schemas"]
+    origin = subprocess.run(["git", "-C", str(CHECKOUT), "config", "--get", "remote.origin.url"],
+                            capture_output=True, text=True, check=False).stdout.strip()
+    if origin and Path(origin).is_dir():
+        folders.append(Path(origin).resolve().parent / "shared" / "schemas")
+    return folders
 
 
 @cache
 def schema(name: str) -> etree.XMLSchema:
-    if not (SCHEMAS / name).is_file():
-        pytest.fail(f"{name} is not in {SCHEMAS}: clone the repository beside the shared folder "
-                    "(../shared/schemas) or set WORKBENCH_SCHEMAS to the folder that holds the schemas")
+    folders = _schema_folders()
+    found = next((folder / name for folder in folders if (folder / name).is_file()), None)
+    if found is None:
+        pytest.fail(f"{name} is in none of {', '.join(map(str, folders))}: clone the repository beside the "
+                    "shared folder (../shared/schemas) or set WORKBENCH_SCHEMAS to the folder that holds them")
     parser = etree.XMLParser(no_network=True, resolve_entities=False)
-    return etree.XMLSchema(etree.parse(str(SCHEMAS / name), parser))
+    return etree.XMLSchema(etree.parse(str(found), parser))
 
 
 def validate(payload: bytes, name: str) -> None:
