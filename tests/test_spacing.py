@@ -20,7 +20,7 @@ def _drawn(image: np.ndarray, x: int, letters: int, cell: int, gap: int) -> BBox
 
 def test_a_word_with_its_letters_a_cell_apart_is_split_and_a_widened_box_is_not() -> None:
     image = np.full((120, 3000), 255, np.uint8)
-    words = [Word("слово", _drawn(image, 20 + 200 * i, 5, 18, 3), 90.0) for i in range(12)]
+    words = [Word("слово", _drawn(image, 20 + 120 * i, 5, 18, 3), 90.0) for i in range(12)]  # 18 px spaces
     spaced = Word("ПРИКАЗ", _drawn(image, 2450, 6, 20, 20), 90.0)
     # a word of ordinary letters whose box a pencil stroke far to its right widened as much
     widened = Word("мела", BBox(2000, 40, 2000 + 4 * 21 + 140, 70), 90.0)
@@ -33,6 +33,21 @@ def test_a_word_with_its_letters_a_cell_apart_is_split_and_a_widened_box_is_not(
     letters = line.words[-6:]
     assert [w.bbox.x0 for w in letters] == [2450 + 40 * i for i in range(6)]  # each on its own letter
     assert page.steps[-1].name == "letter-spacing" and page.steps[-1].params["words"] == ["ПРИКАЗ"]
+
+
+def test_print_capitals_spaced_a_word_space_apart_are_split_and_capitals_set_close_are_not() -> None:
+    # a print font: capitals a third wider than small letters, spaced by about a word space, one pair run
+    # together by blur (1000/rot90-003); an abbreviation of capitals as wide, half a space apart, stays a word
+    image = np.full((120, 3000), 255, np.uint8)
+    words = [Word("слово", _drawn(image, 20 + 120 * i, 5, 18, 3), 90.0) for i in range(12)]  # 18 px spaces
+    spaced = Word("ПРИКАЗ", BBox(2450, 40, 2450 + 6 * 24 + 4 * 12, 70), 90.0)
+    for left, width in [(2450, 24), (2486, 24), (2522, 24), (2558, 48), (2618, 24)]:  # К and А touch
+        image[40:70, left:left + width] = 0
+    close = Word("ВЦСПС", _drawn(image, 1600, 5, 24, 9), 90.0)  # half a space apart
+    box = BBox(0, 0, 3000, 120)
+    page = space_letters(Page(3000, 120, [Block(box, [Line(box, [*words, close, spaced])])]), image)
+    assert page.blocks[0].lines[0].text.endswith("слово ВЦСПС П Р И К А З")
+    assert page.steps[-1].params["words"] == ["ПРИКАЗ"]
 
 
 def test_a_page_of_few_words_is_left_as_read() -> None:

@@ -1,10 +1,11 @@
 """Letter-spaced words: typists stressed a heading or a name by spacing its letters (М А Н Д А Т, разрядка),
 and Tesseract reads the letters as one word. Such a word is split back into its letters.
 
-A word is taken for letter-spaced when its width per letter is well above that of the page's ordinary words
-(about twice, in a typewriter's fixed cells; a print font's capitals are wider by a third at most) and the
-image confirms it: a clear gap of paper between every two letters. A word whose box a stamp or a pencil
-stroke widened has the width but not the gaps.
+A word may be letter-spaced when its width per letter is above that of the page's ordinary words (about
+twice, in a typewriter's fixed cells; a third more, in a print font's capitals, measured 1.3 to 1.6), and is
+taken for one when the image confirms it: between its letters, gaps of paper about as wide as the page's
+spaces between words (one pair may touch, kerned or run together by blur). Capitals set close have gaps of a
+fraction of a space, and a word whose box a stamp or a pencil stroke widened has the width but not the gaps.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ import numpy as np
 
 from workbench.page import BBox, Page, Step, Word
 
-SPACED_PITCH = 1.7  # width per letter, over the page's median, from which a word may be letter-spaced
+SPACED_PITCH = 1.3  # width per letter, over the page's median, from which a word may be letter-spaced
 MIN_LETTERS = 3
 MIN_WORDS = 10  # ordinary words the page's median width per letter is taken over
 GAP_SHARE = 0.5  # of a letter cell: a column run of paper at least this wide is a gap between letters
+SPACE_SHARE = 0.6  # of the page's median space between words: a gap between letters is at least this wide
+TOUCHING = 5  # a word of this many letters or more may have one pair without a gap
 
 
 def _pitch(word: Word) -> float:
@@ -61,13 +64,17 @@ def space_letters(page: Page, image: np.ndarray) -> Page:
     if len(ordinary) < MIN_WORDS:
         return page
     median = ordinary[len(ordinary) // 2]
+    spaces = sorted(b.bbox.x0 - a.bbox.x1 for line in page.lines()
+                    for a, b in zip(line.words, line.words[1:], strict=False))
+    space = spaces[len(spaces) // 2] if spaces else 0
     spaced: list[str] = []
     for line in page.lines():
         words: list[Word] = []
         for word in line.words:
             n = len(word.text)
             if (n >= MIN_LETTERS and word.text.isalpha() and _pitch(word) >= SPACED_PITCH * median
-                    and _gaps(image, word.bbox, GAP_SHARE * _cell(word)) >= n - 1):
+                    and _gaps(image, word.bbox, max(GAP_SHARE * _cell(word), SPACE_SHARE * space))
+                    >= n - (2 if n >= TOUCHING else 1)):
                 spaced.append(word.text)
                 words.extend(_letters_apart(word))
             else:
