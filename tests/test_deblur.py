@@ -11,6 +11,7 @@ from workbench.imaging.deblur import (
     MIN_SOFT_EDGE,
     deblur,
     gaussian_kernel,
+    line_gaussian,
     measure_blur,
     measure_defocus,
     motion_kernel,
@@ -48,6 +49,29 @@ def test_undoing_the_smear_brings_the_page_back_towards_the_sharp_one() -> None:
     blurred = smeared(page_text(), 12, 30.0)
     restored = deblur(blurred, measure_blur(blurred)).astype(np.float32)
     assert np.abs(restored - sharp).mean() < 0.8 * np.abs(blurred.astype(np.float32) - sharp).mean()
+
+
+@pytest.mark.parametrize("angle", [0.0, 45.0, 120.0])
+def test_a_gaussian_smear_along_one_direction_is_measured_and_undone(angle: float) -> None:
+    # no box smear's trough (a slow shake, a carbon copy photographed at a slant): one direction's edges
+    # are soft, the others sharp
+    sharp = page_text().astype(np.float32)
+    blurred = cv2.filter2D(page_text(), -1, line_gaussian(2.0, angle), borderType=cv2.BORDER_REPLICATE)
+    blur = measure_blur(blurred)
+    assert blur.found and blur.length == 0
+    assert abs((blur.angle - angle + 90) % 180 - 90) < 10
+    assert 1.2 <= blur.spread <= 3.0
+    restored = deblur(blurred, blur).astype(np.float32)
+    assert np.abs(restored - sharp).mean() < 0.9 * np.abs(blurred.astype(np.float32) - sharp).mean()
+
+
+def test_a_line_gaussian_lies_along_its_angle_and_sums_to_one() -> None:
+    kernel = line_gaussian(2.0, 0.0)
+    assert abs(float(kernel.sum()) - 1) < 1e-5
+    centre = kernel.shape[0] // 2
+    assert kernel[centre].sum() > 0.99  # all on the middle row
+    assert kernel[centre, centre] == kernel.max()
+    assert abs(float(kernel[centre, centre + 2]) / float(kernel[centre, centre]) - np.exp(-0.5)) < 0.05
 
 
 def test_wiener_keeps_blank_paper_and_the_page_size() -> None:

@@ -4,7 +4,9 @@ A sharp page has edges about equally sharp at every orientation. Motion blur of 
 direction widens the edges that cross it and leaves those along it sharp, so the steepest edges at each
 orientation dip where the edge normals point along the smear. Along that direction, the derivative of a
 box-smeared page is the page minus itself shifted by L, so the derivative's autocorrelation has its
-deepest trough at lag L. With direction and length known, a Wiener filter undoes the smear.
+deepest trough at lag L. With direction and length known, a Wiener filter undoes the smear. A smear
+without that trough (a slower shake, a carbon copy's spread ink foreshortened by a slanted view) is
+taken for a Gaussian along the soft direction, as wide as the edges along it are softer than across.
 
 The page is measured and restored once flattened and before its tone is stretched (clipping would bend
 the arithmetic), at the letter height Tesseract reads, so L is in page pixels.
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -40,8 +43,17 @@ ANISOTROPY = (0.2, 0.52)
 MIN_LENGTH = 6  # a shorter smear is within what Tesseract reads through
 MAX_LENGTH = 30  # a longer smear leaves nothing to read; a trough there is the text's own rhythm
 MIN_TROUGH = -0.15  # the autocorrelation at the smear's length, of 1 at lag 0
-MIN_GAIN = 0.08  # undoing the smear must even out the edges' sharpness by this much
+# Undoing a box smear must even out the edges' sharpness by this much; a Gaussian one, regularised more,
+# evens them out less (0.02 to 0.06 on renderings it brought closer to sharp) and must only not unsettle them.
+MIN_GAIN = 0.08
 NOISE_TO_SIGNAL = 0.03  # Wiener regularisation: higher is safer, lower is sharper
+# A smear without a box's trough is undone as a Gaussian along it, of this share of the measured spread
+# (the measure reads the steepest edges, which noise steepens, and a wide kernel's ringing costs more
+# than a little softness left), between these sigmas (page pixels), regularised as a defocus is.
+SPREAD_WIDTH = 0.75
+MIN_SPREAD = 1.0
+MAX_SPREAD = 4.0
+SPREAD_NOISE_TO_SIGNAL = 0.1
 
 
 # Edge width (the sigma of a Gaussian edge, page pixels) as the measure reads it: flat scans at the
@@ -62,14 +74,22 @@ class Blur:
     angle: float  # degrees, y down: the direction of the smear
     length: float  # pixels; 0 when no smear was measured
     after: float | None = None  # the anisotropy once the smear is undone, on the measured tiles
+    spread: float = 0.0  # sigma of a Gaussian smear along ``angle`` (no box smear's trough), pixels
 
     @property
     def found(self) -> bool:
-        return self.length >= MIN_LENGTH
+        return self.length >= MIN_LENGTH or self.spread > 0
+
+    def kernel(self) -> np.ndarray:
+        return motion_kernel(self.length, self.angle) if self.length else line_gaussian(self.spread, self.angle)
+
+    @property
+    def noise_to_signal(self) -> float:
+        return NOISE_TO_SIGNAL if self.length else SPREAD_NOISE_TO_SIGNAL
 
     def params(self) -> dict[str, float | None]:
         return {"anisotropy": round(self.anisotropy, 3), "angle": round(self.angle, 1), "length": self.length,
-                "after": None if self.after is None else round(self.after, 3)}
+                "spread": round(self.spread, 2), "after": None if self.after is None else round(self.after, 3)}
 
 
 def _ink_tiles(grey: np.ndarray) -> list[np.ndarray]:
@@ -148,12 +168,26 @@ def _anisotropy(tiles: list[np.ndarray]) -> tuple[float, float]:
     return float(profile.min() / max(float(profile.max()), 1e-9)), _smear_direction(profile)
 
 
-def measure_blur(grey: np.ndarray) -> Blur:
-    """How far and which way the page is smeared; ``length`` 0 when its edges are evenly sharp.
+def _directional_spread(tiles: list[np.ndarray]) -> float:
+    """The sigma of a Gaussian smear along the weakest orientation, from the edge widths across and along.
 
-    A smear is taken only when the derivative's autocorrelation along it has a clear trough (a box
-    smear's signature) at a length a shaking hand gives, and undoing it on the measured tiles makes
-    their edges evenly sharp; anything else is left alone.
+    Each orientation's edges are read as Gaussian edges of the tiles' contrast: along the smear their
+    width squared is the sharp width's plus the smear's, so the smear is the root of the difference.
+    """
+    profile = _edge_profile(tiles)
+    sample = np.vstack(tiles)[::2, ::2]
+    contrast = _percentile(sample, 95) - _percentile(sample, 2)
+    widths = contrast / (np.maximum(profile, 1e-6) / 8) / math.sqrt(2 * math.pi)
+    return SPREAD_WIDTH * math.sqrt(max(0.0, float(widths.max() ** 2 - widths.min() ** 2)))
+
+
+def measure_blur(grey: np.ndarray) -> Blur:
+    """How far and which way the page is smeared; not ``found`` when its edges are evenly sharp.
+
+    A box smear is taken when the derivative's autocorrelation along it has a clear trough (its
+    signature) at a length a shaking hand gives, else a Gaussian one as wide as the edges along it are
+    softer than across; either only when undoing it on the measured tiles makes their edges evenly sharp.
+    Anything else is left alone.
     """
     if grey.ndim == 3:
         grey = cv2.cvtColor(grey, cv2.COLOR_BGR2GRAY)
@@ -165,17 +199,21 @@ def measure_blur(grey: np.ndarray) -> Blur:
         return Blur(anisotropy=anisotropy, angle=angle, length=0)
     along = _derivative_autocorrelation(tiles, angle, MAX_LENGTH + 2)
     length = int(np.argmin(along[3:])) + 3
-    if length > MAX_LENGTH or along[length] > MIN_TROUGH:
-        return Blur(anisotropy=anisotropy, angle=angle, length=0)
-    blur = Blur(anisotropy=anisotropy, angle=angle, length=length)
-    if blur.found:
-        kernel = motion_kernel(length, angle)
-        restored = [255 - wiener(255 - tile, kernel, tile=TILE + 128) for tile in tiles]
-        after, _ = _anisotropy(restored)
-        blur.after = after
-        if after < anisotropy + MIN_GAIN:
-            blur.length = 0
-    return blur
+    candidates = []
+    if MIN_LENGTH <= length <= MAX_LENGTH and along[length] <= MIN_TROUGH:
+        candidates.append(Blur(anisotropy=anisotropy, angle=angle, length=length))
+    # no box smear, or none that undoing evens out: one direction softer than the others, as a hand's
+    # slower shake or a carbon copy photographed at a slant leaves it, undone as a Gaussian along it
+    spread = _directional_spread(tiles)
+    if MIN_SPREAD <= spread <= MAX_SPREAD:
+        candidates.append(Blur(anisotropy=anisotropy, angle=angle, length=0, spread=spread))
+    for blur in candidates:
+        restored = [255 - wiener(255 - tile, blur.kernel(), tile=TILE + 128, noise_to_signal=blur.noise_to_signal)
+                    for tile in tiles]
+        blur.after, _ = _anisotropy(restored)
+        if blur.after >= anisotropy + (MIN_GAIN if blur.length else 0.0):
+            return blur
+    return Blur(anisotropy=anisotropy, angle=angle, length=0)
 
 
 @dataclass(slots=True)
@@ -235,20 +273,32 @@ def refocus(grey: np.ndarray, defocus: Defocus) -> np.ndarray:
     return 255 - wiener(255 - grey, gaussian_kernel(defocus.sigma), noise_to_signal=DEFOCUS_NOISE_TO_SIGNAL)
 
 
+def line_gaussian(sigma: float, angle: float) -> np.ndarray:
+    """A Gaussian of ``sigma`` pixels along a line at ``angle`` degrees (y down), antialiased, summing to one."""
+    reach = 3 * sigma
+    return _along_line(np.linspace(-reach, reach, max(3, int(reach * 8)) | 1), angle,
+                       lambda t: np.exp(-t * t / (2 * sigma * sigma)))
+
+
 def motion_kernel(length: float, angle: float) -> np.ndarray:
     """A line ``length`` pixels long at ``angle`` degrees (y down), antialiased, summing to one."""
-    size = int(math.ceil(length)) + 3 | 1
+    half = (length - 1) / 2
+    return _along_line(np.linspace(-half, half, max(2, int(length * 4))), angle, np.ones_like)
+
+
+def _along_line(ts: np.ndarray, angle: float, weight: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """A kernel of points ``ts`` pixels from its centre along ``angle``, each weighted and spread bilinearly."""
+    size = int(math.ceil(2 * float(np.abs(ts).max()) + 1)) + 3 | 1
     kernel = np.zeros((size, size), np.float32)
     centre = (size - 1) / 2
-    half = (length - 1) / 2
-    for t in np.linspace(-half, half, max(2, int(length * 4))):
+    for t, w in zip(ts, weight(ts), strict=True):
         x, y = centre + t * math.cos(math.radians(angle)), centre + t * math.sin(math.radians(angle))
         x0, y0 = int(math.floor(x)), int(math.floor(y))
         fx, fy = x - x0, y - y0
-        kernel[y0, x0] += (1 - fx) * (1 - fy)
-        kernel[y0, x0 + 1] += fx * (1 - fy)
-        kernel[y0 + 1, x0] += (1 - fx) * fy
-        kernel[y0 + 1, x0 + 1] += fx * fy
+        kernel[y0, x0] += w * (1 - fx) * (1 - fy)
+        kernel[y0, x0 + 1] += w * fx * (1 - fy)
+        kernel[y0 + 1, x0] += w * (1 - fx) * fy
+        kernel[y0 + 1, x0 + 1] += w * fx * fy
     return kernel / kernel.sum()
 
 
@@ -310,4 +360,4 @@ def deblur(grey: np.ndarray, blur: Blur) -> np.ndarray:
     """The page with its measured smear undone; the page itself when none was measured."""
     if not blur.found:
         return grey
-    return 255 - wiener(255 - grey, motion_kernel(blur.length, blur.angle))
+    return 255 - wiener(255 - grey, blur.kernel(), noise_to_signal=blur.noise_to_signal)
