@@ -11,6 +11,7 @@ from workbench.ocr.mend import (
     mend_prereform,
     mend_scripts,
     mend_section_signs,
+    mend_sentence_case,
     mend_word,
     mend_yat,
 )
@@ -139,5 +140,28 @@ def test_a_numbered_list_keeps_its_numbers() -> None:
     assert [line.text for line in page.lines()] == ["§ 1. Начальника", "§2. Иванов", "85. Петров", "$100 долл."]
     lines = [["83.", "Объявляю", "благодарность"], ["84.", "Уволить"], ["8", "ящиков"], ["в", "$", "США"]]
     page = mend_section_signs(_lines_page(lines))
+    assert [line.text for line in page.lines()] == [" ".join(words) for words in lines]
+    assert page.steps == []
+
+
+def test_a_sentence_read_with_a_small_first_letter_gets_its_capital() -> None:
+    """Size-only letters (о з с п) at a sentence's start, after a list's number or an initial are capitals."""
+    page = mend_sentence_case(_lines_page([
+        ["Обучается", "взрослых", "412", "человек.", "ощущается", "острый", "недостаток."],
+        ["отдел", "ходатайствует"],  # the line before ended a sentence
+        ["2.", "заяву", "громадянина"],
+        ["Секретарь", "А.", "зуева"],
+    ]))
+    assert [line.text for line in page.lines()] == [
+        "Обучается взрослых 412 человек. Ощущается острый недостаток.", "Отдел ходатайствует",
+        "2. Заяву громадянина", "Секретарь А. Зуева"]
+    assert page.steps[-1].name == "sentence-case" and ["зуева", "Зуева"] in page.steps[-1].params["mended"]
+
+
+def test_abbreviations_and_letters_of_their_own_shape_keep_their_case() -> None:
+    lines = [["1920", "г.", "в", "Луганском"], ["сдать", "тов.", "сидорову"], ["т.", "е.", "по", "норме"],
+             ["наявн!", "зовсім"], ["получено", "2", "пуда.", "мела"], ["человек.", "анкеты"],
+             ["на", "2.", "пуда"], ["работы.", "и"]]
+    page = mend_sentence_case(_lines_page(lines))
     assert [line.text for line in page.lines()] == [" ".join(words) for words in lines]
     assert page.steps == []

@@ -197,3 +197,44 @@ def mend_section_signs(page: Page) -> Page:
         return texts
 
     return _mend_lines(page, mend, "section-signs")
+
+
+# Small letters that are their capital drawn smaller: at a small or blurred size the model tells the two
+# by height alone, and reads a sentence's first letter small (человек. ощущается, А. зуева). Letters
+# with a shape of their own (а б д е р у ф) it reads by their shape, and are left.
+_SIZE_ONLY_SMALL = "вгжзийклмнопстхцчшщъыьэюяіїє"
+_OPENS_SMALL = re.compile(f"[{_SIZE_ONLY_SMALL}][а-яёіїєґѣ'’-]+")
+# what ends a sentence: a word of five letters or more and a full stop or a question mark (shorter ones
+# may be abbreviations: г. тов. губ. руб. напр.; an exclamation mark may be an і misread, наявн!), and a
+# list's number at a line's start (2. Заяву); an initial (А. Зуева) stands before a name
+_SENTENCE_END = re.compile(r"[^\W\d_]{5,}[.?][»\")]*")
+_LIST_NUMBER = re.compile(r"\d{1,2}\.")
+_INITIAL = re.compile(r"[А-ЯЁІЇЄ]\.")
+MIN_SENTENCE_WORD = 2  # a single letter after a stop may be an abbreviation (т. е.), left as read
+
+
+def _opens_sentence(previous: str | None, at_line_start: bool) -> bool:
+    if previous is None:
+        return False
+    return bool(_SENTENCE_END.fullmatch(previous) or _INITIAL.fullmatch(previous)
+                or (at_line_start and _LIST_NUMBER.fullmatch(previous)))
+
+
+def mend_sentence_case(page: Page) -> Page:
+    """A word that opens a sentence, or follows an initial, read with a size-only small first letter gets
+    its capital; the changes go to a ``sentence-case`` step."""
+    previous: str | None = None  # the page's last word so far, line by line
+    first_of_line = True  # whether ``previous`` opened its line
+
+    def mend(texts: list[str]) -> list[str]:
+        nonlocal previous, first_of_line
+        out = []
+        for n, text in enumerate(texts):
+            if (len(text) >= MIN_SENTENCE_WORD and _OPENS_SMALL.match(text)
+                    and _opens_sentence(previous, first_of_line)):
+                text = text[0].upper() + text[1:]
+            out.append(text)
+            previous, first_of_line = texts[n], n == 0
+        return out
+
+    return _mend_lines(page, mend, "sentence-case")

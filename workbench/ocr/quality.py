@@ -14,7 +14,7 @@ import re
 import numpy as np
 
 from workbench.imaging.textlines import find_line_boxes
-from workbench.ocr.mend import mend_prereform, mend_scripts, mend_section_signs
+from workbench.ocr.mend import mend_prereform, mend_scripts, mend_section_signs, mend_sentence_case
 from workbench.ocr.spacing import space_letters
 from workbench.page import BBox, Block, Line, Page, Step, Word
 
@@ -187,12 +187,13 @@ def settle(layout: Page, image: np.ndarray) -> tuple[Page, bool]:
 
     Noise, or no words where there are lines of ink: handwriting, given as line strips to type into.
     Print keeps its words, less its stray lines, with words spelled in two scripts mended, on a
-    pre-reform page its ``ѣ`` restored, the section signs the model lacks put back and letter-spaced
-    words read as one split into their letters again.
+    pre-reform page its ``ѣ`` restored, the section signs the model lacks put back, a sentence's first
+    letter read small by its size made a capital, and letter-spaced words read as one split into their
+    letters again.
     """
     noise = looks_like_noise(layout)
     if not noise and any(True for _ in layout.words()):
-        mended = mend_section_signs(mend_prereform(mend_scripts(drop_noise_lines(layout))))
+        mended = mend_sentence_case(mend_section_signs(mend_prereform(mend_scripts(drop_noise_lines(layout)))))
         return space_letters(mended, image), False
     boxes = find_line_boxes(image)
     if noise or len(boxes) >= 2:
