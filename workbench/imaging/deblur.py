@@ -171,13 +171,13 @@ def _anisotropy(tiles: list[np.ndarray]) -> tuple[float, float]:
     return float(profile.min() / max(float(profile.max()), 1e-9)), _smear_direction(profile)
 
 
-def _directional_spread(tiles: list[np.ndarray]) -> float:
+def _directional_spread(tiles: list[np.ndarray], profile: np.ndarray) -> float:
     """The sigma of a Gaussian smear along the weakest orientation, from the edge widths across and along.
 
-    Each orientation's edges are read as Gaussian edges of the tiles' contrast: along the smear their
-    width squared is the sharp width's plus the smear's, so the smear is the root of the difference.
+    Each orientation's edges (``profile``: their steepest rise) are read as Gaussian edges of the tiles'
+    contrast: along the smear their width squared is the sharp width's plus the smear's, so the smear is
+    the root of the difference.
     """
-    profile = _edge_profile(tiles)
     sample = np.vstack(tiles)[::2, ::2]
     contrast = _percentile(sample, 95) - _percentile(sample, 2)
     widths = contrast / (np.maximum(profile, 1e-6) / 8) / math.sqrt(2 * math.pi)
@@ -197,7 +197,9 @@ def measure_blur(grey: np.ndarray) -> Blur:
     tiles = _ink_tiles(grey)
     if not tiles:
         return Blur(anisotropy=1.0, angle=0.0, length=0)
-    anisotropy, angle = _anisotropy(tiles)
+    profile = _edge_profile(tiles)
+    anisotropy = float(profile.min() / max(float(profile.max()), 1e-9))
+    angle = _smear_direction(profile)
     if not ANISOTROPY[0] <= anisotropy <= ANISOTROPY[1]:
         return Blur(anisotropy=anisotropy, angle=angle, length=0)
     along = _derivative_autocorrelation(tiles, angle, MAX_LENGTH + 2)
@@ -207,16 +209,18 @@ def measure_blur(grey: np.ndarray) -> Blur:
         candidates.append(Blur(anisotropy=anisotropy, angle=angle, length=length))
     # no box smear, or none that undoing evens out: one direction softer than the others, as a hand's
     # slower shake or a carbon copy photographed at a slant leaves it, undone as a Gaussian along it
-    spread = _directional_spread(tiles)
+    spread = _directional_spread(tiles, profile)
     if MIN_SPREAD <= spread <= MAX_SPREAD:
         candidates.append(Blur(anisotropy=anisotropy, angle=angle, length=0, spread=spread))
+    after = None
     for blur in candidates:
         restored = [255 - wiener(255 - tile, blur.kernel(), tile=TILE + 128, noise_to_signal=blur.noise_to_signal)
                     for tile in tiles]
-        blur.after, _ = _anisotropy(restored)
-        if blur.after >= anisotropy + (MIN_GAIN if blur.length else 0.0):
+        after, _ = _anisotropy(restored)
+        blur.after = after
+        if after >= anisotropy + (MIN_GAIN if blur.length else 0.0):
             return blur
-    return Blur(anisotropy=anisotropy, angle=angle, length=0)
+    return Blur(anisotropy=anisotropy, angle=angle, length=0, after=after)  # what the last one tried gave
 
 
 @dataclass(slots=True)
