@@ -58,15 +58,20 @@ def test_a_page_keeps_its_boxes_and_records_what_was_mended() -> None:
     ("УБздный", "Уѣздный"),
     ("складахь", "складахъ"),  # a final soft sign after к г х ц, which no Russian word has
     ("бочекь,", "бочекъ,"),
+    ("Совфтъ", "Совѣтъ"),  # or ф between two consonants, which no Russian word has
+    ("Предсфдатель", "Предсѣдатель"),
+    ("СОВФТЪ", "СОВѢТЪ"),
 ])
 def test_yat_comes_back_where_a_hard_sign_cannot_stand(read: str, meant: str) -> None:
     assert mend_yat(read) == meant
 
 
 @pytest.mark.parametrize("word", ["подъѣздъ", "объявленіе", "съ", "имъется", "раскладкъ", "Въ", "только",
-                                  "ОБЩЕСТВО", "Бердянскъ", "НЭБ", "мать", "ночь", "Воробьевь"])
+                                  "ОБЩЕСТВО", "Бердянскъ", "НЭБ", "мать", "ночь", "Воробьевь", "шрифтъ",
+                                  "Уфа", "нефть", "атмосфера", "Уфздный"])
 def test_a_hard_sign_that_can_stand_stays(word: str) -> None:
-    """A separating hard sign, a final one, or one before е (имѣется or объехать: no telling) is left as read."""
+    """A separating hard sign, a final one, or one before е (имѣется or объехать: no telling) is left as read;
+    so is a ф beside a vowel (шрифтъ, Уфа, and so Уфздный too)."""
     assert mend_yat(word) == word
 
 

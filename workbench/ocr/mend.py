@@ -13,7 +13,7 @@ The Russian model has no ``ѣ`` either, which pre-reform pages (typed up to the 
 reads it as ``ъ``, ``ь`` or both. On a page that is pre-reform by its own evidence (words ending in a hard
 sign after a consonant, which modern spelling never has), a hard sign inside a word before a consonant or
 before ``а о у ы`` (it separates only before ``е ё ю я э ѣ і и``) can only be ``ѣ``, and so can ``ьъ`` or ``ъь``,
-and a capital ``Б`` amid small letters.
+a capital ``Б`` amid small letters and a ``ф`` between two consonants.
 """
 
 from __future__ import annotations
@@ -116,6 +116,9 @@ _YAT_AS_TWO = re.compile(r"(?<=[а-яіё])(?:ьъ|ъь|ъъ)", re.IGNORECASE)
 _YAT_AS_HARD_SIGN = re.compile(r"(?<=[а-яіё])[ъЪ](?=[бвгджзйклмнпрстфхцчшщаоуы])", re.IGNORECASE)
 # or a capital Б inside a word in small letters, which no spelling has: свБдБнія, УБздъ
 _YAT_AS_CAPITAL_BE = re.compile(r"(?<=[а-яіёА-ЯІЁ])Б(?=[а-яіё])")
+# or ф between two consonants, which no Russian word has (the yat's crossed stem read as ф: Совфтъ,
+# Предсфдатель; шрифтъ and Уфа have a vowel beside theirs)
+_YAT_AS_EF = re.compile(r"(?<=[бвгджзклмнпрстхцчшщ])ф(?=[бвгджзклмнпрстхцчшщ])", re.IGNORECASE)
 # no Russian word ends in a soft sign after к г х ц; on a pre-reform page such an ending is the hard sign
 # of складахъ, бочекъ, какъ, read as soft
 _SOFT_FOR_HARD = re.compile(r"(?<=[кгхцКГХЦ])([ьЬ])(?![^\W\d_])")
@@ -150,6 +153,7 @@ def mend_yat(word: str) -> str:
     """A pre-reform word with its ``ѣ`` back where the Russian model could only read a hard or soft sign,
     or a capital Б amid small letters, and its final hard sign where a soft one cannot stand."""
     word = _YAT_AS_CAPITAL_BE.sub("ѣ", _YAT_AS_HARD_SIGN.sub(_yat, _YAT_AS_TWO.sub(_yat, word)))
+    word = _YAT_AS_EF.sub(_yat, word)
     return _SOFT_FOR_HARD.sub(lambda m: "Ъ" if m.group(1) == "Ь" else "ъ", word)
 
 
