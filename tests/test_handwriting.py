@@ -136,25 +136,26 @@ def test_a_wavy_page_edge_is_dropped_beside_and_above_the_text() -> None:
 
 
 def test_a_stamps_scraps_at_the_ends_of_lines_are_dropped_and_doubtful_text_signs_stay() -> None:
-    # stamp-027 and 2000/stamp-029: a stamp over the ends of lines read as "[=", "[|", "—" and a lone "Ч"
+    # stamp-027 and 2000/stamp-029: a stamp over the ends of lines read as "[=" and "[|"
     word, line = _word, _line_of
     paragraph = line(word("§2.", 295, 400, 353, 74.0), word("[=", 415, 400, 465, 41.0))
     signed = line(word("Предсѣдатель", 327, 500, 646, 48.0), word("Воробьевъ", 1300, 500, 1536, 83.0),
                   word("[|", 1652, 500, 1701, 41.0))
-    dash = line(word("Гуреевъ", 1300, 600, 1484, 53.0), word("—", 1522, 600, 1532, 0.0))
-    letter = line(word("товара.", 323, 700, 501, 96.0), word("Ч", 1443, 700, 1470, 33.0))
-    # a sign of the text read doubtfully stays: a per cent as "$.", a list number as "‹."
+    # what a typist types stays however doubtfully read: a per cent as "$.", a list number as "‹.", a
+    # table's nil or ditto, a list's dash, a signature's blank, a lone letter in a table's column
     percent = line(word("на", 300, 800, 340, 90.0), word("58", 360, 800, 400, 90.0), word("$.", 420, 800, 450, 30.0))
     number = line(word("‹.", 300, 900, 320, 20.0), word("Школы", 340, 900, 480, 90.0))
-    # a sure dash, and a sure initial far from the text, stay
-    table = line(word("Итого", 300, 1000, 420, 90.0), word("—", 1500, 1000, 1530, 91.0))
-    initial = line(word("Секретарь", 300, 1100, 520, 96.0), word("С.", 1218, 1100, 1260, 93.0))
+    table = line(word("Итого", 300, 1000, 420, 90.0), word("—", 1500, 1000, 1530, 31.0))
+    ditto = line(word("Петров", 300, 1100, 450, 90.0), word('"', 1500, 1100, 1510, 20.0))
+    listed = line(word("—", 300, 1200, 330, 25.0), word("выдать", 350, 1200, 500, 90.0))
+    blank = line(word("Секретарь", 300, 1300, 520, 96.0), word("______", 1200, 1300, 1400, 10.0))
+    column = line(word("Иванов", 300, 1400, 450, 90.0), word("м", 1500, 1400, 1520, 40.0))
     page = Page(2188, 2812, [Block(BBox(0, 0, 2188, 2812),
-                                   [paragraph, signed, dash, letter, percent, number, table, initial])])
+                                   [paragraph, signed, percent, number, table, ditto, listed, blank, column])])
     kept = drop_noise_lines(page)
-    assert kept.text == ("§2.\nПредсѣдатель Воробьевъ\nГуреевъ\nтовара.\nна 58 $.\n‹. Школы\nИтого —\n"
-                         "Секретарь С.")
-    assert [d["text"] for d in kept.steps[-1].params["dropped"]] == ["[=", "[|", "—", "Ч"]
+    assert kept.text == ('§2.\nПредсѣдатель Воробьевъ\nна 58 $.\n‹. Школы\nИтого —\nПетров "\n— выдать\n'
+                         "Секретарь ______\nИванов м")
+    assert [d["text"] for d in kept.steps[-1].params["dropped"]] == ["[=", "[|"]
 
 
 def test_a_handwritten_page_keeps_its_line_strips_not_filtered(tmp_path: Path) -> None:

@@ -20,7 +20,8 @@ def _drawn(image: np.ndarray, x: int, letters: int, cell: int, gap: int) -> BBox
 
 def test_a_word_with_its_letters_a_cell_apart_is_split_and_a_widened_box_is_not() -> None:
     image = np.full((120, 3000), 255, np.uint8)
-    words = [Word("слово", _drawn(image, 20 + 120 * i, 5, 18, 3), 90.0) for i in range(12)]  # 18 px spaces
+    # words far apart, as in a table's columns: the space between words is not taken from such gaps
+    words = [Word("слово", _drawn(image, 20 + 200 * i, 5, 18, 3), 90.0) for i in range(12)]
     spaced = Word("ПРИКАЗ", _drawn(image, 2450, 6, 20, 20), 90.0)
     # a word of ordinary letters whose box a pencil stroke far to its right widened as much
     widened = Word("мела", BBox(2000, 40, 2000 + 4 * 21 + 140, 70), 90.0)

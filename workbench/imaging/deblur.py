@@ -44,8 +44,9 @@ MIN_LENGTH = 6  # a shorter smear is within what Tesseract reads through
 MAX_LENGTH = 30  # a longer smear leaves nothing to read; a trough there is the text's own rhythm
 MIN_TROUGH = -0.15  # the autocorrelation at the smear's length, of 1 at lag 0
 # Undoing a box smear must even out the edges' sharpness by this much; a Gaussian one, regularised more,
-# evens them out less (0.02 to 0.06 on renderings it brought closer to sharp) and must only not unsettle them.
+# evens them out less (0.02 to 0.06 on renderings it brought closer to sharp) and must by SPREAD_GAIN.
 MIN_GAIN = 0.08
+SPREAD_GAIN = 0.02
 # Wiener regularisation of a box smear: higher is safer, lower is sharper. 0.02 read the benchmark's five
 # smeared photos (three plans) at 0.4 to 5.7% CER against 0.5 to 9.0% at 0.03 (one of them 2.1 -> 2.5%);
 # 0.015 made the test suite's smeared photo worse.
@@ -218,7 +219,7 @@ def measure_blur(grey: np.ndarray) -> Blur:
                     for tile in tiles]
         after, _ = _anisotropy(restored)
         blur.after = after
-        if after >= anisotropy + (MIN_GAIN if blur.length else 0.0):
+        if after >= anisotropy + (MIN_GAIN if blur.length else SPREAD_GAIN):
             return blur
     return Blur(anisotropy=anisotropy, angle=angle, length=0, after=after)  # what the last one tried gave
 

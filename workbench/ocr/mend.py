@@ -13,7 +13,7 @@ The Russian model has no ``ѣ`` either, which pre-reform pages (typed up to the 
 reads it as ``ъ``, ``ь`` or both. On a page that is pre-reform by its own evidence (words ending in a hard
 sign after a consonant, which modern spelling never has), a hard sign inside a word before a consonant or
 before ``а о у ы`` (it separates only before ``е ё ю я э ѣ і и``) can only be ``ѣ``, and so can ``ьъ`` or ``ъь``,
-a capital ``Б`` amid small letters and a ``ф`` between two consonants.
+a capital ``Б`` amid small letters and a ``ф`` between two consonants where loanwords have none.
 """
 
 from __future__ import annotations
@@ -116,9 +116,10 @@ _YAT_AS_TWO = re.compile(r"(?<=[а-яіё])(?:ьъ|ъь|ъъ)", re.IGNORECASE)
 _YAT_AS_HARD_SIGN = re.compile(r"(?<=[а-яіё])[ъЪ](?=[бвгджзйклмнпрстфхцчшщаоуы])", re.IGNORECASE)
 # or a capital Б inside a word in small letters, which no spelling has: свБдБнія, УБздъ
 _YAT_AS_CAPITAL_BE = re.compile(r"(?<=[а-яіёА-ЯІЁ])Б(?=[а-яіё])")
-# or ф between two consonants, which no Russian word has (the yat's crossed stem read as ф: Совфтъ,
-# Предсфдатель; шрифтъ and Уфа have a vowel beside theirs)
-_YAT_AS_EF = re.compile(r"(?<=[бвгджзклмнпрстхцчшщ])ф(?=[бвгджзклмнпрстхцчшщ])", re.IGNORECASE)
+# or a small ф between two small consonants (the yat's crossed stem read as ф: Совфтъ, Предсфдатель),
+# which no Russian word has but loanwords do after л м н р or before л р (конфликтъ, инфляція,
+# Дюссельдорфскій) and abbreviations in capitals (РСФСР); шрифтъ and Уфа have a vowel beside theirs
+_YAT_AS_EF = re.compile(r"(?<=[бвгджзкпстхцчшщ])ф(?=[бвгджзкмнпстхцчшщ])")
 # no Russian word ends in a soft sign after к г х ц; on a pre-reform page such an ending is the hard sign
 # of складахъ, бочекъ, какъ, read as soft
 _SOFT_FOR_HARD = re.compile(r"(?<=[кгхцКГХЦ])([ьЬ])(?![^\W\d_])")
@@ -204,29 +205,34 @@ def mend_section_signs(page: Page) -> Page:
 
 
 # Small letters that are their capital drawn smaller: at a small or blurred size the model tells the two
-# by height alone, and reads a sentence's first letter small (человек. ощущается, А. зуева). Letters
-# with a shape of their own (а б д е р у ф) it reads by their shape, and are left.
-_SIZE_ONLY_SMALL = "вгжзийклмнопстхцчшщъыьэюяіїє"
+# by height alone, and reads a sentence's first letter small (человек. ощущается). Letters with a shape of
+# their own (а б д е р у ф) it reads by their shape, and are left.
+_SIZE_ONLY_SMALL = "вгґжзийклмнопстхцчшщэюяіїє"
 _OPENS_SMALL = re.compile(f"[{_SIZE_ONLY_SMALL}][а-яёіїєґѣ'’-]+")
-# what ends a sentence: a word of five letters or more and a full stop or a question mark (shorter ones
-# may be abbreviations: г. тов. губ. руб. напр.; an exclamation mark may be an і misread, наявн!), and a
-# list's number at a line's start (2. Заяву); an initial (А. Зуева) stands before a name
-_SENTENCE_END = re.compile(r"[^\W\d_]{5,}[.?][»\")]*")
+# What ends a sentence: a word of five letters or more with a full stop or a question mark, unless it ends
+# in two consonants, as words cut short mostly do (уездн. сельск.; one cut after a vowel, исполнит., is
+# not told from a verb, говорит.): shorter ones may be abbreviations (г. тов. губ. руб.), and an
+# exclamation mark may be an і misread (наявн!). A list's number at a line's start
+# (2. Заяву) opens one too. After an initial only the line's last word is taken for a name (a signature:
+# Секретарь А. Зуева): in running text the initial may follow the surname (Петров А. заявил, что).
+_INITIAL = re.compile(r"[А-ЯЁІЇЄҐ]\.")
+_SENTENCE_END = re.compile(r"[^\W\d_]{5,}(?<![бвгджзклмнпрстфхцчшщ]{2})[.?][»\")]*", re.IGNORECASE)
 _LIST_NUMBER = re.compile(r"\d{1,2}\.")
-_INITIAL = re.compile(r"[А-ЯЁІЇЄ]\.")
 MIN_SENTENCE_WORD = 2  # a single letter after a stop may be an abbreviation (т. е.), left as read
 
 
-def _opens_sentence(previous: str | None, at_line_start: bool) -> bool:
+def _opens_sentence(previous: str | None, at_line_start: bool, ends_line: bool) -> bool:
+    """Whether the word after ``previous`` opens a sentence or a name; ``at_line_start``: ``previous`` opened
+    its line; ``ends_line``: the word itself ends its line."""
     if previous is None:
         return False
-    return bool(_SENTENCE_END.fullmatch(previous) or _INITIAL.fullmatch(previous)
-                or (at_line_start and _LIST_NUMBER.fullmatch(previous)))
+    return bool(_SENTENCE_END.fullmatch(previous) or (at_line_start and _LIST_NUMBER.fullmatch(previous))
+                or (ends_line and _INITIAL.fullmatch(previous)))
 
 
 def mend_sentence_case(page: Page) -> Page:
-    """A word that opens a sentence, or follows an initial, read with a size-only small first letter gets
-    its capital; the changes go to a ``sentence-case`` step."""
+    """A word that opens a sentence, or a signature's surname after an initial, read with a size-only small
+    first letter gets its capital; the changes go to a ``sentence-case`` step."""
     previous: str | None = None  # the page's last word so far, line by line
     first_of_line = True  # whether ``previous`` opened its line
 
@@ -235,7 +241,7 @@ def mend_sentence_case(page: Page) -> Page:
         out = []
         for n, text in enumerate(texts):
             if (len(text) >= MIN_SENTENCE_WORD and _OPENS_SMALL.match(text)
-                    and _opens_sentence(previous, first_of_line)):
+                    and _opens_sentence(previous, first_of_line, n == len(texts) - 1)):
                 text = text[0].upper() + text[1:]
             out.append(text)
             previous, first_of_line = texts[n], n == 0

@@ -3,7 +3,7 @@
 On a printed page, specks, a page edge, a pencil mark or a stamp's rim read as short lines of stray
 letters and signs, and a page edge left at the border of the image as a doubtful line of scraps, as a line
 near the top or bottom Tesseract all but rejects, or as ``|`` or a doubtful letter at the ends of lines or
-set apart from them; a stamp over the ends of lines reads as doubtful signs there (``[=``, ``—``). Those are
+set apart from them; a stamp over the ends of lines reads as doubtful signs there (``[=``, ``[|``). Those are
 dropped from the reading and kept in the run's parameters.
 """
 
@@ -40,9 +40,10 @@ EDGE_LINE_CONFIDENCE = 25.0
 EDGE_ZONE = 0.05
 APART_GAP = 3.0  # letter heights between a sign at a line's end and the text: a rule or an edge, not text
 EDGE_SIGNS = frozenset("|[]!/\\¦‖")  # what a page edge or a ruled line is read as
-# Signs that belong to text however doubtfully read: a list number's stop (``‹.`` for ``1.``), a per cent
-# or a section sign read as ``$``. A doubtful word of other signs at a line's end is a scrap.
-TEXT_SIGNS = frozenset(".,;:%$§№")
+# Signs a typist never puts alone at a line's end: a doubtful word of signs with one of them is a scrap of a
+# stamp or an edge. Dashes, quotes, ditto marks, underscores and stops are text (a table's nil, a
+# signature's blank, a list number's stop read as ``‹.``) and stay however doubtful.
+SCRAP_SIGNS = EDGE_SIGNS | frozenset("{}~^<>=")
 EDGE_LINE_WORDS = 3  # a line this short with a number in it is a folio or a leaf number, however doubtful
 _LETTER_RUN = re.compile(r"[^\W\d_]+(?:['’ʼ-][^\W\d_]+)*")  # п'ять, Северо-Донецкой: one run
 _NUMBER = re.compile(r"[\d№]")
@@ -116,18 +117,19 @@ def _is_edge_word(word: Word, page: Page) -> bool:
 
 
 def _is_set_apart_sign(line: Line, index: int) -> bool:
-    """The first or last word of a line is a scrap, not text: signs Tesseract doubts (a stamp's rim read as
-    ``[=`` or ``—``), or what an edge reads as (``|``, ``[``) or a doubtful single letter standing apart
-    from the text by more than a few letters' width (a page edge, a ruled line, a stamp beside the text). A
-    table's ``№``, ditto mark or dash, read as surely as its text, stays."""
+    """The first or last word of a line is a scrap, not text: signs Tesseract doubts with one that no typist
+    types there (a stamp's rim read as ``[=`` or ``[|``), or what an edge reads as (``|``, ``[``) standing
+    apart from the text by more than a few letters' width (a page edge, a ruled line). A table's ``№``,
+    ditto mark or dash, a list's dash and a signature's blank stay however doubtful."""
     words = line.words
     if len(words) < 2 or index not in (0, len(words) - 1):
         return False
     word, neighbour = words[index], words[1] if index == 0 else words[-2]
-    text, doubtful = word.text, word.confidence < NOISE_LINE_CONFIDENCE
-    if doubtful and not any(ch.isalnum() or ch in TEXT_SIGNS for ch in text):
+    text = word.text
+    if (word.confidence < NOISE_LINE_CONFIDENCE and not any(ch.isalnum() for ch in text)
+            and any(ch in SCRAP_SIGNS for ch in text)):
         return True
-    if not (set(text) <= EDGE_SIGNS or (doubtful and len(text) == 1 and text.isalpha())):
+    if not set(text) <= EDGE_SIGNS:
         return False
     gap = neighbour.bbox.x0 - word.bbox.x1 if index == 0 else word.bbox.x0 - neighbour.bbox.x1
     return gap > APART_GAP * max(1, neighbour.bbox.y1 - neighbour.bbox.y0)

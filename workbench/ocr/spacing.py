@@ -21,6 +21,7 @@ MIN_WORDS = 10  # ordinary words the page's median width per letter is taken ove
 GAP_SHARE = 0.5  # of a letter cell: a column run of paper at least this wide is a gap between letters
 SPACE_SHARE = 0.6  # of the page's median space between words: a gap between letters is at least this wide
 TOUCHING = 5  # a word of this many letters or more may have one pair without a gap
+MAX_SPACE = 3.0  # of the page's median width per letter: a wider gap between words is a column or a tab
 
 
 def _pitch(word: Word) -> float:
@@ -64,8 +65,10 @@ def space_letters(page: Page, image: np.ndarray) -> Page:
     if len(ordinary) < MIN_WORDS:
         return page
     median = ordinary[len(ordinary) // 2]
-    spaces = sorted(b.bbox.x0 - a.bbox.x1 for line in page.lines()
-                    for a, b in zip(line.words, line.words[1:], strict=False))
+    # the space between words, over gaps of a few letters at most: a table's columns, a tab or a signature's
+    # blank would widen it past the gaps of a letter-spaced word
+    spaces = sorted(gap for line in page.lines() for a, b in zip(line.words, line.words[1:], strict=False)
+                    if (gap := b.bbox.x0 - a.bbox.x1) <= MAX_SPACE * median)
     space = spaces[len(spaces) // 2] if spaces else 0
     spaced: list[str] = []
     for line in page.lines():
