@@ -158,11 +158,13 @@ def test_a_sentence_read_with_a_small_first_letter_gets_its_capital() -> None:
         ["отдел", "ходатайствует"],  # the line before ended a sentence
         ["2.", "заяву", "громадянина"],
         ["Звіт", "затвердити?", "зібрання"],
+        ["«Нова", "громада».", "громада", "збирається"],
         ["Секретарь", "А.", "зуева"],  # a signature: the surname after an initial ends the line
     ]))
     assert [line.text for line in page.lines()] == [
         "Обучается взрослых 412 человек. Ощущается острый недостаток.", "Отдел ходатайствует",
-        "2. Заяву громадянина", "Звіт затвердити? Зібрання", "Секретарь А. Зуева"]
+        "2. Заяву громадянина", "Звіт затвердити? Зібрання",
+        "«Нова громада». Громада збирається", "Секретарь А. Зуева"]
     assert page.steps[-1].name == "sentence-case" and ["заяву", "Заяву"] in page.steps[-1].params["mended"]
 
 

@@ -209,14 +209,15 @@ def mend_section_signs(page: Page) -> Page:
 # their own (а б д е р у ф) it reads by their shape, and are left.
 _SIZE_ONLY_SMALL = "вгґжзийклмнопстхцчшщэюяіїє"
 _OPENS_SMALL = re.compile(f"[{_SIZE_ONLY_SMALL}][а-яёіїєґѣ'’-]+")
-# What ends a sentence: a word of five letters or more with a full stop or a question mark, unless it ends
-# in two consonants, as words cut short mostly do (уездн. сельск.; one cut after a vowel, исполнит., is
-# not told from a verb, говорит.): shorter ones may be abbreviations (г. тов. губ. руб.), and an
-# exclamation mark may be an і misread (наявн!). A list's number at a line's start
-# (2. Заяву) opens one too. After an initial only the line's last word is taken for a name (a signature:
-# Секретарь А. Зуева): in running text the initial may follow the surname (Петров А. заявил, что).
+# What ends a sentence: a word of five letters or more with a full stop or a question mark (a closing
+# quote or bracket either side of it), unless the word ends in two consonants, as words cut short mostly
+# do (уездн. сельск.; one cut after a vowel, исполнит., is not told from a verb, говорит.). Shorter ones
+# may be abbreviations (г. тов. губ. руб.), and an exclamation mark may be an і misread (наявн!). A list's
+# number at a line's start (2. Заяву) opens one too. After an initial only the line's last word is taken
+# for a name (a signature: Секретарь А. Зуева): in running text the initial may follow the surname
+# (Петров А. заявил, что).
 _INITIAL = re.compile(r"[А-ЯЁІЇЄҐ]\.")
-_SENTENCE_END = re.compile(r"[^\W\d_]{5,}(?<![бвгджзклмнпрстфхцчшщ]{2})[.?][»\")]*", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[^\W\d_]{5,}(?<![бвгджзклмнпрстфхцчшщ]{2})[»\")]*[.?][»\")]*", re.IGNORECASE)
 _LIST_NUMBER = re.compile(r"\d{1,2}\.")
 MIN_SENTENCE_WORD = 2  # a single letter after a stop may be an abbreviation (т. е.), left as read
 
