@@ -167,9 +167,25 @@ def _derivative_autocorrelation(tiles: list[np.ndarray], angle: float, max_lag: 
     return along / max(float(along[0]), 1e-9)
 
 
-def _anisotropy(tiles: list[np.ndarray]) -> tuple[float, float]:
-    profile = _edge_profile(tiles)
+def _profile_anisotropy(profile: np.ndarray) -> tuple[float, float]:
+    """Weakest over strongest orientation's edges, and the direction of the weakest (the smear's)."""
     return float(profile.min() / max(float(profile.max()), 1e-9)), _smear_direction(profile)
+
+
+def _anisotropy(tiles: list[np.ndarray]) -> tuple[float, float]:
+    return _profile_anisotropy(_edge_profile(tiles))
+
+
+def _contrast(stack: np.ndarray) -> float:
+    """Paper against ink on the stacked tiles: the 95th grey percentile less the 2nd, on every other pixel."""
+    sample = stack[::2, ::2]
+    return _percentile(sample, 95) - _percentile(sample, 2)
+
+
+def _gaussian_edge_width(contrast: float, sobel_rise: float | np.ndarray) -> float | np.ndarray:
+    """The sigma of a Gaussian edge of ``contrast`` whose steepest 3x3 Sobel response is ``sobel_rise``:
+    such an edge rises at most by contrast / (sigma * sqrt(2 pi)) a pixel, and Sobel's weights sum to 8."""
+    return contrast / np.maximum(np.asarray(sobel_rise) / 8, 1e-6) / math.sqrt(2 * math.pi)
 
 
 def _directional_spread(tiles: list[np.ndarray], profile: np.ndarray) -> float:
@@ -179,9 +195,7 @@ def _directional_spread(tiles: list[np.ndarray], profile: np.ndarray) -> float:
     contrast: along the smear their width squared is the sharp width's plus the smear's, so the smear is
     the root of the difference.
     """
-    sample = np.vstack(tiles)[::2, ::2]
-    contrast = _percentile(sample, 95) - _percentile(sample, 2)
-    widths = contrast / (np.maximum(profile, 1e-6) / 8) / math.sqrt(2 * math.pi)
+    widths = np.asarray(_gaussian_edge_width(_contrast(np.vstack(tiles)), profile))
     return SPREAD_WIDTH * math.sqrt(max(0.0, float(widths.max() ** 2 - widths.min() ** 2)))
 
 
@@ -199,8 +213,7 @@ def measure_blur(grey: np.ndarray) -> Blur:
     if not tiles:
         return Blur(anisotropy=1.0, angle=0.0, length=0)
     profile = _edge_profile(tiles)
-    anisotropy = float(profile.min() / max(float(profile.max()), 1e-9))
-    angle = _smear_direction(profile)
+    anisotropy, angle = _profile_anisotropy(profile)
     if not ANISOTROPY[0] <= anisotropy <= ANISOTROPY[1]:
         return Blur(anisotropy=anisotropy, angle=angle, length=0)
     along = _derivative_autocorrelation(tiles, angle, MAX_LENGTH + 2)
@@ -242,10 +255,7 @@ def edge_width(tiles: list[np.ndarray]) -> float:
     stack = np.vstack(tiles)
     gx = cv2.Sobel(stack, cv2.CV_32F, 1, 0, ksize=3)[::2, ::2]  # every other pixel says the same
     gy = cv2.Sobel(stack, cv2.CV_32F, 0, 1, ksize=3)[::2, ::2]
-    steepest = _percentile(cv2.magnitude(gx, gy), 99.5) / 8  # Sobel's 3x3 weights sum to 8 per pixel of rise
-    sample = stack[::2, ::2].ravel()
-    contrast = _percentile(sample, 95) - _percentile(sample, 2)
-    return contrast / max(steepest, 1e-6) / math.sqrt(2 * math.pi)
+    return float(_gaussian_edge_width(_contrast(stack), _percentile(cv2.magnitude(gx, gy), 99.5)))
 
 
 def _percentile(values: np.ndarray, q: float) -> float:
