@@ -61,17 +61,24 @@ def test_a_page_keeps_its_boxes_and_records_what_was_mended() -> None:
     ("Совфтъ", "Совѣтъ"),  # or ф between two consonants, which no Russian word has
     ("Предсфдатель", "Предсѣдатель"),
     ("тфмъ", "тѣмъ"),
+    ("имъется", "имѣется"),  # or a hard sign before е where no prefix ends
+    ("Правлешя", "Правленія"),  # small print's ні run into ш, ці into щ, before я ю й, which follow neither
+    ("станщю", "станцію"),
+    ("послъдшй", "послѣдній"),
+    ("Правлеше,", "Правленіе,"),  # and ні into ш in a word's ending -еше, which no word has
 ])
 def test_yat_comes_back_where_a_hard_sign_cannot_stand(read: str, meant: str) -> None:
     assert mend_yat(read) == meant
 
 
-@pytest.mark.parametrize("word", ["подъѣздъ", "объявленіе", "съ", "имъется", "раскладкъ", "Въ", "только",
+@pytest.mark.parametrize("word", ["подъѣздъ", "объявленіе", "съ", "подъемъ", "разъясненіе", "субъектъ",
+                                  "неразъемный", "двухъярусный", "предъявить", "лучше", "ваше", "шея", "щеки",
+                                  "раскладкъ", "Въ", "только",
                                   "ОБЩЕСТВО", "Бердянскъ", "НЭБ", "мать", "ночь", "Воробьевь", "шрифтъ",
                                   "Уфа", "нефть", "атмосфера", "Уфздный", "РСФСР", "конфликтъ", "инфляція",
                                   "Дюссельдорфскій", "комфортъ"])
 def test_a_hard_sign_that_can_stand_stays(word: str) -> None:
-    """A separating hard sign, a final one, or one before е (имѣется or объехать: no telling) is left as read;
+    """A separating hard sign (after a prefix: объ-, подъ-, разъ-, субъ-), a final one, is left as read;
     so is a ф beside a vowel (шрифтъ, Уфа, and so Уфздный too), or where loanwords and abbreviations have one
     between consonants (конфликтъ, РСФСР)."""
     assert mend_yat(word) == word

@@ -12,8 +12,10 @@ made small; an abbreviation that never stands before a comma (``тов,``) gets 
 The Russian model has no ``ѣ`` either, which pre-reform pages (typed up to the early 1920s) are full of; it
 reads it as ``ъ``, ``ь`` or both. On a page that is pre-reform by its own evidence (words ending in a hard
 sign after a consonant, which modern spelling never has), a hard sign inside a word before a consonant or
-before ``а о у ы`` (it separates only before ``е ё ю я э ѣ і и``) can only be ``ѣ``, and so can ``ьъ`` or ``ъь``,
-a capital ``Б`` amid small letters and a ``ф`` between two consonants where loanwords have none.
+before ``а о у ы`` (it separates only before ``е ё ю я э ѣ і и``), or before ``е ё ю я`` where no prefix ends,
+can only be ``ѣ``, and so can ``ьъ`` or ``ъь``, a capital ``Б`` amid small letters and a ``ф`` between two
+consonants where loanwords have none. Nor has the model an ``і``: in small print ``ні`` and ``ці`` run
+together into ``ш`` and ``щ``, which Russian never puts before ``я ю й``, where pre-reform ``і`` stands.
 """
 
 from __future__ import annotations
@@ -123,6 +125,17 @@ _YAT_AS_EF = re.compile(r"(?<=[бвгджзкпстхцчшщ])ф(?=[бвгдж�
 # no Russian word ends in a soft sign after к г х ц; on a pre-reform page such an ending is the hard sign
 # of складахъ, бочекъ, какъ, read as soft
 _SOFT_FOR_HARD = re.compile(r"(?<=[кгхцКГХЦ])([ьЬ])(?![^\W\d_])")
+# before е ё ю я the hard sign separates only after a prefix or a first part that ends in a consonant
+# (объявленіе, подъемъ, съѣздъ, разъясненіе, субъектъ, двухъярусный); after anything else it is the ѣ
+# read as one (имъется)
+_YAT_BEFORE_IOTATED = re.compile(r"(?<=[а-яіё])[ъЪ](?=[еёюяЕЁЮЯ])")
+_SEPARATING_PREFIXES = ("об", "под", "над", "от", "с", "в", "из", "раз", "без", "пред", "меж", "сверх", "ад",
+                        "суб", "ин", "кон", "дез", "пан", "транс", "контр", "двух", "трех", "четырех")
+# Russian spelling never puts я, ю or й after ш or щ; pre-reform spelling puts і before them (правленія,
+# станцію, послѣдній), and a small print's ні or ці, the model having no і, runs together into ш or щ. No
+# word ends in "еше" either, and the pre-reform nouns in -еніе are many (правленіе, положеніе).
+_I_RUN_IN = re.compile(r"([шщШЩ])(?=[яюйЯЮЙ])|(?<=[еЕ])([шШ])(?=[еЕ](?![^\W\d_]))")
+_I_RUN_IN_LETTERS = {"ш": "ні", "щ": "ці", "Ш": "НІ", "Щ": "ЦІ"}
 _FINAL_CONSONANT = re.compile(r"[бвгджзклмнпрстфхцчшщ]$", re.IGNORECASE)
 # a page is pre-reform when this many of its Cyrillic words, and this share, end in a hard sign
 PREREFORM_WORDS = 3
@@ -150,11 +163,20 @@ def _yat(match: re.Match[str]) -> str:
     return "Ѣ" if text[start - 1].isupper() and not after.islower() else "ѣ"
 
 
+def _yat_or_separator(match: re.Match[str]) -> str:
+    if match.string[:match.start()].lower().endswith(_SEPARATING_PREFIXES):
+        return match.group(0)
+    return _yat(match)
+
+
 def mend_yat(word: str) -> str:
     """A pre-reform word with its ``ѣ`` back where the Russian model could only read a hard or soft sign,
-    or a capital Б amid small letters, and its final hard sign where a soft one cannot stand."""
+    or a capital Б amid small letters, its ``і`` where it ran into a ш or щ before я ю й, and its final hard
+    sign where a soft one cannot stand."""
     word = _YAT_AS_CAPITAL_BE.sub("ѣ", _YAT_AS_HARD_SIGN.sub(_yat, _YAT_AS_TWO.sub(_yat, word)))
     word = _YAT_AS_EF.sub(_yat, word)
+    word = _YAT_BEFORE_IOTATED.sub(_yat_or_separator, word)
+    word = _I_RUN_IN.sub(lambda m: _I_RUN_IN_LETTERS[m.group(1) or m.group(2)], word)
     return _SOFT_FOR_HARD.sub(lambda m: "Ъ" if m.group(1) == "Ь" else "ъ", word)
 
 
