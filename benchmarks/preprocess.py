@@ -169,7 +169,7 @@ def run_case(case: Case, out: Path, lang: str = "page", raw: bool = False) -> Re
         start = time.perf_counter()
         # as the batch keeps it: stray lines of signs dropped, a page of handwriting left to the transcriber
         text = "\n".join(settle(read_page(engine, p.image, languages=languages, timeout=300, psm=p.psm),
-                                p.image)[0].text for p in pages)
+                                p.image, languages)[0].text for p in pages)
         ocr_seconds = time.perf_counter() - start
     except Exception as exc:  # a benchmark reports a failure and goes on
         return Result(case, 1.0, 1.0, 0.0, 0.0, error=f"{type(exc).__name__}: {exc}")

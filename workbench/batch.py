@@ -173,7 +173,7 @@ def read_photo(path: Path, sha256: str, options: BatchOptions) -> PhotoResult:
                                psm=page.psm)
             seconds_ocr = time.perf_counter() - started
             layout.steps = [*page.steps, *layout.steps]
-            layout, handwriting = settle(layout, page.image)
+            layout, handwriting = settle(layout, page.image, options.languages)
             derived = _write_page_image(options.derived_path, f"{sha256[:2]}/{sha256}-{page.part}", page.display)
             result.pages.append(RecognizedPage(
                 part=page.part, layout=layout, derived_file=derived, transform=page.to_photo.to_json(),

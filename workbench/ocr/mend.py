@@ -70,7 +70,7 @@ def _mend_lines(page: Page, mend: Callable[[list[str]], list[str]], step: str) -
     return page
 
 
-def _mend_words(page: Page, mend: Callable[[str], str], step: str) -> Page:
+def mend_words(page: Page, mend: Callable[[str], str], step: str) -> Page:
     """Every word of the page through ``mend``; what changed goes to a step."""
     return _mend_lines(page, lambda texts: [mend(text) for text in texts], step)
 
@@ -108,7 +108,7 @@ def _mend_script_and_case(text: str) -> str:
 def mend_scripts(page: Page) -> Page:
     """The page with its mixed-script words, and capitals read for small letters inside a word, mended in
     place; the changes are kept in a ``scripts`` step."""
-    return _mend_words(page, _mend_script_and_case, "scripts")
+    return mend_words(page, _mend_script_and_case, "scripts")
 
 
 _FINAL_HARD_SIGN = re.compile(r"[бвгджзклмнпрстфхцчшщ][ъЪ]$", re.IGNORECASE)
@@ -184,7 +184,7 @@ def mend_prereform(page: Page) -> Page:
     """On a pre-reform page, ``ѣ`` back in place of the signs read for it; the changes go to a ``yat`` step."""
     if not is_prereform([w.text for w in page.words()]):
         return page
-    return _mend_words(page, mend_yat, "yat")
+    return mend_words(page, mend_yat, "yat")
 
 
 # The Russian model has no section sign either: it reads ``§`` as 8, $, 5 or S. A paragraph of an order or

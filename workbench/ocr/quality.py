@@ -16,6 +16,7 @@ import numpy as np
 from workbench.imaging.textlines import find_line_boxes
 from workbench.ocr.mend import mend_prereform, mend_scripts, mend_section_signs, mend_sentence_case
 from workbench.ocr.spacing import space_letters
+from workbench.ocr.spelling import mend_spelling
 from workbench.page import BBox, Block, Line, Page, Step, Word
 
 # Measured: scribbled handwriting gives a mean near 20 and almost no sure words; a hard carbon copy read
@@ -184,7 +185,7 @@ def drop_noise_lines(page: Page) -> Page:
     return Page(width=page.width, height=page.height, blocks=blocks, steps=steps)
 
 
-def settle(layout: Page, image: np.ndarray) -> tuple[Page, bool]:
+def settle(layout: Page, image: np.ndarray, languages: str = "rus") -> tuple[Page, bool]:
     """The reading to keep, and whether the page is for transcription by hand.
 
     Noise, or no words where there are lines of ink: handwriting, given as line strips to type into.
@@ -195,7 +196,8 @@ def settle(layout: Page, image: np.ndarray) -> tuple[Page, bool]:
     """
     noise = looks_like_noise(layout)
     if not noise and any(True for _ in layout.words()):
-        mended = mend_sentence_case(mend_section_signs(mend_prereform(mend_scripts(drop_noise_lines(layout)))))
+        mended = mend_spelling(mend_prereform(mend_scripts(drop_noise_lines(layout))), languages)
+        mended = mend_sentence_case(mend_section_signs(mended))
         return space_letters(mended, image), False
     boxes = find_line_boxes(image)
     if noise or len(boxes) >= 2:

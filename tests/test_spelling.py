@@ -1,0 +1,69 @@
+"""A word misread by look-alike letters is mended only where Debian's dictionary knows the one word meant."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench.ocr.spelling import Speller, mend_spelling, speller
+from workbench.page import BBox, Block, Line, Page, Word
+
+
+def _page(text: str) -> Page:
+    box = BBox(0, 0, 50, 20)
+    return Page(100, 100, [Block(box, [Line(box, [Word(w, box, 60.0) for w in text.split()])])])
+
+
+@pytest.fixture(scope="module")
+def russian() -> Speller:
+    found = speller("rus")
+    assert found is not None, "the ru_RU dictionary (Debian's hunspell-ru) must be installed by `make`"
+    return found
+
+
+@pytest.mark.parametrize(("read", "meant"), [
+    ("попучении", "получении"),  # л read as п
+    ("свеления", "сведения"),  # д as л
+    ("хомандиру", "командиру"),  # к as х
+    ("профессиоиальиым", "профессиональным"),  # н as и, twice
+    ("Попучении", "Получении"),  # a sentence's first word keeps its capital
+])
+def test_a_misread_word_gets_the_one_dictionary_word_a_look_alike_away(russian: Speller, read: str,
+                                                                        meant: str) -> None:
+    assert russian.mend(read) == meant
+
+
+@pytest.mark.parametrize("word", [
+    "получении",  # a word the dictionary knows
+    "Дорохов",  # a name: its capital stays, and Пороков is two look-alikes away
+    "Гребенюку",  # a name with no dictionary neighbour
+    "ВЦСПС",  # an abbreviation in capitals
+    "тов",  # too short to tell
+    "ганку",  # several neighbours (панку, танку): no telling which
+])
+def test_a_known_word_a_name_or_a_doubtful_case_stays(russian: Speller, word: str) -> None:
+    assert russian.mend(word) == word
+
+
+def test_the_page_keeps_its_signs_and_records_what_changed() -> None:
+    page = mend_spelling(_page("«попучении», свеления. Гребенюку"), "rus")
+    assert [w.text for w in page.words()] == ["«получении»,", "сведения.", "Гребенюку"]
+    assert page.steps[-1].name == "spelling"
+    assert page.steps[-1].params["mended"] == [["«попучении»,", "«получении»,"], ["свеления.", "сведения."]]
+
+
+def test_a_ukrainian_page_gets_its_g_with_upturn_back() -> None:
+    """The Ukrainian model has no ґ and reads г; the Ukrainian dictionary knows which words have one."""
+    page = mend_spelling(_page("Якість грунту"), "ukr")
+    assert [w.text for w in page.words()] == ["Якість", "ґрунту"]
+    assert mend_spelling(_page("грунту"), "rus").steps == []  # a Russian page has no ґ to give back
+
+
+def test_a_pre_reform_page_is_left_as_read() -> None:
+    """Pre-reform spelling is in no modern dictionary; its words are mended by the yat's rules instead."""
+    text = "Правленіе Союза доводитъ до свѣдѣнія Совѣта, что въ складахъ попучении имѣется"
+    assert mend_spelling(_page(text), "rus").steps == []
+
+
+def test_without_a_dictionary_for_the_language_nothing_changes() -> None:
+    assert speller("deu") is None
+    assert mend_spelling(_page("попучении"), "deu").steps == []
