@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import cv2
 import numpy as np
 import pytest
@@ -155,3 +157,17 @@ def test_what_is_too_soft_to_be_text_is_left_alone() -> None:
     assert not measure_defocus(shadow).found
     with pytest.raises(ValueError, match="too wide"):
         wiener(255 - shadow, gaussian_kernel(30.0))
+
+
+def test_a_carbon_copy_soft_up_and_down_is_not_taken_for_a_smear(tmp_path: Path) -> None:
+    """A faded, curled carbon copy photographed at a slant is softer up and down than across; the letters'
+    tops and bottoms give the derivative a shallow trough at their x-height, which is no smear: undoing one
+    there left the page unreadable."""
+    from workbench.imaging.load import load_photo
+    from workbench.synthetic import load_text, write_sample
+
+    files = write_sample(tmp_path, "carbon", text=load_text("svodka_1930"), font="FreeMono", seed=4049,
+                         size_pt=10.0, damages=("perspective", "faded", "curl", "carbon", "noise"), long_side=4000)
+    page = prepare(load_photo(files.image), PipelineOptions(upside_down=False))[0]
+    smear = next(s for s in page.steps if s.name == "deblur").params
+    assert smear["length"] == 0
