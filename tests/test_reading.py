@@ -106,3 +106,29 @@ def test_a_column_in_order_is_left_as_it_is() -> None:
     signature = _block(_line("Лазарев", 900, 336, 1200, 376))
     page = Page(1600, 800, [first, second, signature])
     assert as_one_column(page) is page
+
+
+@pytest.mark.ocr
+def test_a_line_the_layout_skipped_is_read_on_its_own_and_put_in_its_place() -> None:
+    """Tesseract now and then leaves out one whole line (a pencil stroke touching it); its ink, unread and as
+    long and high as a line, is read alone and goes back between its neighbours. The skip is made here by
+    taking the line out of a real reading."""
+    from workbench.ocr.reading import _read_missed_lines, missed_lines
+    from workbench.ocr.tesseract import TesseractEngine
+
+    engine = TesseractEngine()
+    page = render(TEXT, size=26, width=1700)
+    layout = engine.recognize(page, languages="rus", timeout=120, psm=4)
+    lines = [line for line in layout.lines() if line.words]
+    assert len(lines) >= 3
+    skipped = lines[1]
+    for block in layout.blocks:
+        block.lines = [line for line in block.lines if line is not skipped]
+    boxes = missed_lines(layout, page)
+    assert len(boxes) == 1 and abs(boxes[0].y0 - skipped.bbox.y0) < skipped.bbox.height
+    mended = _read_missed_lines(engine, layout, page, languages="rus", timeout=120)
+    texts = [" ".join(w.text for w in line.words) for line in mended.lines() if line.words]
+    assert cer(" ".join(w.text for w in skipped.words), texts[1]) < 0.05  # between its neighbours again
+    assert mended.steps[-1].name == "missed-lines"
+    whole = engine.recognize(page, languages="rus", timeout=120, psm=4)
+    assert missed_lines(whole, page) == []  # a page read whole has no line to add

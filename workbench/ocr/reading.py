@@ -4,7 +4,9 @@ Tesseract's layout analysis now and then takes part of a page for a picture (a s
 dark blot) and drops the words around it, or cuts lines short. The page's letter-like ink tells: when a
 large share of it lies outside every word box, the page is read again as one uniform block of text,
 which has no picture regions, and that reading is kept if it covers clearly more of the ink and is about
-as sure of itself, or sure enough anyway.
+as sure of itself, or sure enough anyway. Now and then it leaves out one whole line instead (a pencil
+stroke touching it): a row of unread ink as long and as high as a line is read alone and put back in its
+place when Tesseract is sure enough of it.
 
 The same picture region can instead split lines in two: the parts left of a stamp in one block, the parts
 right of it in another, read one block after the other, or put a block that starts lower first. On a page
@@ -19,8 +21,9 @@ from typing import Protocol
 import cv2
 import numpy as np
 
+from workbench.imaging.components import components
 from workbench.imaging.light import ink_mask
-from workbench.page import BBox, Block, Line, Page, Step
+from workbench.page import BBox, Block, Line, Page, Step, Word
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +33,13 @@ MIN_GAIN = 0.1  # the second reading must leave this much less ink unread
 MAX_CONFIDENCE_LOSS = 5.0  # and be at most this much less sure (mean word confidence),
 SURE_ENOUGH = 70.0  # or this sure anyway: the lines left out were often the hard ones
 BOX_MARGIN = 3  # pixels around a word box (at half size) that still count as read
+# A row of unread ink is a skipped line when it spans this share of the page, or this many line heights,
+# and is this many line heights high; it is kept when Tesseract, reading it alone as one line, is this sure.
+MISSED_LINE_WIDTH = 0.2
+MISSED_LINE_LETTERS = 12
+MISSED_LINE_HEIGHT = (0.5, 2.5)
+MISSED_LINE_CONFIDENCE = 60.0
+LINE_PSM = 7  # Tesseract: a single text line
 ONE_COLUMN_PSM = 4  # Tesseract: a single column of text: what a prepared page is
 MIN_ROW_OVERLAP = 0.5  # two line pieces share a row when their heights overlap by this share of the smaller
 
@@ -38,19 +48,86 @@ class Reader(Protocol):
     def recognize(self, image: np.ndarray, *, languages: str, timeout: float, psm: int | None = None) -> Page: ...
 
 
-def unread_ink(layout: Page, image: np.ndarray) -> float:
-    """The share of the page's letter-like ink that lies outside every word box (0 on a blank page)."""
+def _unread(layout: Page, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The page's letter-like ink, and the part of it outside every word box, at half size."""
     half = cv2.resize(image, (max(1, image.shape[1] // 2), max(1, image.shape[0] // 2)), interpolation=cv2.INTER_AREA)
     ink = ink_mask(half) > 0
-    total = int(np.count_nonzero(ink))
-    if total == 0:
-        return 0.0
     read = np.zeros(half.shape, np.uint8)
     for word in layout.words():
         box = word.bbox
         cv2.rectangle(read, (box.x0 // 2 - BOX_MARGIN, box.y0 // 2 - BOX_MARGIN),
                       (box.x1 // 2 + BOX_MARGIN, box.y1 // 2 + BOX_MARGIN), 1, -1)
-    return float(np.count_nonzero(ink & (read == 0))) / total
+    return ink, ink & (read == 0)
+
+
+def _share(ink: np.ndarray, unread: np.ndarray) -> float:
+    total = int(np.count_nonzero(ink))
+    return float(np.count_nonzero(unread)) / total if total else 0.0
+
+
+def unread_ink(layout: Page, image: np.ndarray) -> float:
+    """The share of the page's letter-like ink that lies outside every word box (0 on a blank page)."""
+    return _share(*_unread(layout, image))
+
+
+def missed_lines(layout: Page, image: np.ndarray, unread: np.ndarray | None = None) -> list[BBox]:
+    """Rows of unread ink as long and as high as a line of text: lines Tesseract's layout skipped.
+
+    A line touched by a pencil stroke or a stamp's rim is now and then left out whole while the lines around
+    it are read. Its ink, smeared along the row over gaps between words, makes a run at least a fifth of the
+    page wide and half to two and a half times as high as the page's read lines (at half size).
+    """
+    heights = [line.bbox.height for line in layout.lines() if line.words]
+    if not heights:
+        return []
+    if unread is None:
+        _, unread = _unread(layout, image)
+    line_height = float(np.median(heights)) / 2
+    smear = cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(2 * line_height)), 1))
+    runs = cv2.dilate(unread.astype(np.uint8), smear)
+    _, _, stats, _ = components(runs)
+    found = []
+    for x, y, w, h, _ in stats[1:]:
+        if (w >= max(MISSED_LINE_LETTERS * line_height, MISSED_LINE_WIDTH * unread.shape[1])
+                and MISSED_LINE_HEIGHT[0] * line_height <= h <= MISSED_LINE_HEIGHT[1] * line_height):
+            found.append(BBox(int(2 * x), int(2 * y), int(2 * (x + w)), int(2 * (y + h))))
+    return found
+
+
+def _read_missed_lines(engine: Reader, layout: Page, image: np.ndarray, *, languages: str,
+                       timeout: float, unread: np.ndarray | None = None) -> Page:
+    """The page with each skipped line read on its own (one line, ``LINE_PSM``) and put in its place, when
+    Tesseract is sure enough of it; a ``missed-lines`` step lists what was added."""
+    added: list[dict[str, object]] = []
+    for box in missed_lines(layout, image, unread):
+        pad = max(4, box.height // 2)
+        x0, y0 = max(0, box.x0 - pad), max(0, box.y0 - pad)
+        strip = image[y0:min(image.shape[0], box.y1 + pad), x0:min(image.shape[1], box.x1 + pad)]
+        read = engine.recognize(strip, languages=languages, timeout=timeout, psm=LINE_PSM)
+        words = [Word(w.text, BBox(w.bbox.x0 + x0, w.bbox.y0 + y0, w.bbox.x1 + x0, w.bbox.y1 + y0), w.confidence)
+                 for w in read.words()]
+        confidence = float(np.mean([w.confidence for w in words])) if words else 0.0
+        if confidence < MISSED_LINE_CONFIDENCE or not any(ch.isalpha() for w in words for ch in w.text):
+            continue
+        _insert_line(layout, Line(bbox=BBox.enclosing([w.bbox for w in words]), words=words))
+        added.append({"box": [box.x0, box.y0, box.x1, box.y1], "text": " ".join(w.text for w in words),
+                      "confidence": round(confidence, 1)})
+    if added:
+        layout.steps = [*layout.steps, Step("missed-lines", {"added": added}, 0.0)]
+    return layout
+
+
+def _insert_line(page: Page, line: Line) -> None:
+    """Put ``line`` into the block beside it in height, before the first of its lines that lies lower."""
+    centre = (line.bbox.y0 + line.bbox.y1) / 2
+    if not page.blocks:
+        page.blocks.append(Block(bbox=line.bbox, lines=[line]))
+        return
+    block = min(page.blocks, key=lambda b: 0 if b.bbox.y0 <= centre <= b.bbox.y1
+                else min(abs(b.bbox.y0 - centre), abs(b.bbox.y1 - centre)))
+    at = next((i for i, other in enumerate(block.lines) if other.bbox.y0 > centre), len(block.lines))
+    block.lines.insert(at, line)
+    block.bbox = block.bbox.union(line.bbox)
 
 
 def read_page(engine: Reader, image: np.ndarray, *, languages: str, timeout: float, psm: int | None) -> Page:
@@ -63,9 +140,10 @@ def read_page(engine: Reader, image: np.ndarray, *, languages: str, timeout: flo
         layout = as_one_column(layout)
     if psm == BLOCK_PSM:
         return layout
-    unread = unread_ink(layout, image)
+    ink, unread_mask = _unread(layout, image)
+    unread = _share(ink, unread_mask)
     if unread <= MAX_UNREAD:
-        return layout
+        return _read_missed_lines(engine, layout, image, languages=languages, timeout=timeout, unread=unread_mask)
     block = engine.recognize(image, languages=languages, timeout=timeout, psm=BLOCK_PSM)
     unread_block = unread_ink(block, image)
     confidence, confidence_block = layout.mean_confidence or 0.0, block.mean_confidence or 0.0
@@ -76,7 +154,7 @@ def read_page(engine: Reader, image: np.ndarray, *, languages: str, timeout: flo
     chosen.steps = [*chosen.steps, Step("second-look", {
         "unread": round(unread, 3), "unread_as_block": round(unread_block, 3), "psm": BLOCK_PSM, "kept": kept,
         "confidence": round(confidence, 1), "confidence_as_block": round(confidence_block, 1)}, 0.0)]
-    return chosen
+    return _read_missed_lines(engine, chosen, image, languages=languages, timeout=timeout)
 
 
 def _same_row(left: BBox, right: BBox) -> bool:
