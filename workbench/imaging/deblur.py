@@ -42,11 +42,14 @@ EDGE_FLOOR = 0.1  # of the steepest gradients (99.5th percentile): weaker ones a
 ANISOTROPY = (0.2, 0.52)
 MIN_LENGTH = 6  # a shorter smear is within what Tesseract reads through
 MAX_LENGTH = 30  # a longer smear leaves nothing to read; a trough there is the text's own rhythm
-# The autocorrelation at the smear's length, of 1 at lag 0: a box smear's trough tends to -0.5 and measured
-# -0.22 to -0.30 on the benchmark's smeared photos; a carbon copy photographed at a slant, soft up and down
-# but not smeared, showed -0.17 at its letters' x-height (tops and bottoms of letters are edges of opposite
-# sign that far apart), and undoing that "smear" left the page unreadable.
-MIN_TROUGH = -0.2
+MIN_TROUGH = -0.15  # the autocorrelation at the smear's length, of 1 at lag 0
+# A smear leaves the strokes across it sharp: there the derivative's autocorrelation dips deep at a stroke's
+# width (-0.32 to -0.55 on nine smeared photos of five benchmark plans). A faded carbon copy photographed at
+# a slant, soft every way, dipped to -0.17 across, and its trough along (-0.17, at its letters' x-height:
+# tops and bottoms of letters are edges of opposite sign that far apart) was as deep as a true smear's
+# (-0.18 to -0.31): undoing that "smear" left the page unreadable.
+MAX_ACROSS_TROUGH = -0.25
+ACROSS_LAGS = 10  # a stroke is narrower than this
 # Undoing a box smear must even out the edges' sharpness by this much; a Gaussian one, regularised more,
 # evens them out less (0.02 to 0.06 on renderings it brought closer to sharp) and must by SPREAD_GAIN.
 MIN_GAIN = 0.08
@@ -152,13 +155,18 @@ def _smear_direction(profile: np.ndarray) -> float:
     return float(np.rad2deg(math.atan2((deficit * np.sin(doubled)).sum(), (deficit * np.cos(doubled)).sum())) / 2) % 180
 
 
-def _derivative_autocorrelation(tiles: list[np.ndarray], angle: float, max_lag: int) -> np.ndarray:
-    """Normalised autocorrelation of the derivative along ``angle`` at lags 0..max_lag, over the tiles."""
+def _power(tiles: list[np.ndarray]) -> np.ndarray:
+    """The tiles' summed power spectrum, each windowed and centred."""
     window = np.outer(np.hanning(TILE), np.hanning(TILE)).astype(np.float32)
     power = np.zeros((TILE, TILE), np.float64)
     for tile in tiles:
         centred = tile.astype(np.float32) - float(tile.mean())
         power += np.abs(np.fft.fft2(centred * window)) ** 2
+    return power
+
+
+def _derivative_autocorrelation(power: np.ndarray, angle: float, max_lag: int) -> np.ndarray:
+    """Normalised autocorrelation of the derivative along ``angle`` at lags 0..max_lag, from the tiles' power."""
     theta = math.radians(angle)
     freq = np.fft.fftfreq(TILE) * 2 * np.pi
     fx, fy = np.meshgrid(freq, freq)
@@ -220,10 +228,12 @@ def measure_blur(grey: np.ndarray) -> Blur:
     anisotropy, angle = _profile_anisotropy(profile)
     if not ANISOTROPY[0] <= anisotropy <= ANISOTROPY[1]:
         return Blur(anisotropy=anisotropy, angle=angle, length=0)
-    along = _derivative_autocorrelation(tiles, angle, MAX_LENGTH + 2)
+    power = _power(tiles)
+    along = _derivative_autocorrelation(power, angle, MAX_LENGTH + 2)
     length = int(np.argmin(along[3:])) + 3
     candidates = []
-    if MIN_LENGTH <= length <= MAX_LENGTH and along[length] <= MIN_TROUGH:
+    if (MIN_LENGTH <= length <= MAX_LENGTH and along[length] <= MIN_TROUGH
+            and _derivative_autocorrelation(power, angle + 90, ACROSS_LAGS)[2:].min() <= MAX_ACROSS_TROUGH):
         candidates.append(Blur(anisotropy=anisotropy, angle=angle, length=length))
     # no box smear, or none that undoing evens out: one direction softer than the others, as a hand's
     # slower shake or a carbon copy photographed at a slant leaves it, undone as a Gaussian along it
