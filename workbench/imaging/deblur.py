@@ -44,11 +44,11 @@ MIN_LENGTH = 6  # a shorter smear is within what Tesseract reads through
 MAX_LENGTH = 30  # a longer smear leaves nothing to read; a trough there is the text's own rhythm
 MIN_TROUGH = -0.15  # the autocorrelation at the smear's length, of 1 at lag 0
 # A smear leaves the strokes across it sharp: there the derivative's autocorrelation dips deep at a stroke's
-# width (-0.32 to -0.55 on nine smeared photos of five benchmark plans). A faded carbon copy photographed at
-# a slant, soft every way, dipped to -0.17 across, and its trough along (-0.17, at its letters' x-height:
-# tops and bottoms of letters are edges of opposite sign that far apart) was as deep as a true smear's
-# (-0.18 to -0.31): undoing that "smear" left the page unreadable.
-MAX_ACROSS_TROUGH = -0.25
+# width (-0.32 to -0.55 on nine smeared photos of five benchmark plans, -0.22 to -0.44 on the tests' clean
+# renderings). A faded carbon copy photographed at a slant, soft every way, dipped to -0.17 across, and its
+# trough along (-0.17, at its letters' x-height: tops and bottoms of letters are edges of opposite sign that
+# far apart) was as deep as a true smear's (-0.18 to -0.31): undoing that "smear" left the page unreadable.
+MAX_ACROSS_TROUGH = -0.2
 ACROSS_LAGS = 10  # a stroke is narrower than this
 # Undoing a box smear must even out the edges' sharpness by this much; a Gaussian one, regularised more,
 # evens them out less (0.02 to 0.06 on renderings it brought closer to sharp) and must by SPREAD_GAIN.
