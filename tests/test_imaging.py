@@ -410,21 +410,6 @@ def test_page_found_on_a_pale_table_strewn_with_specks() -> None:
     assert np.abs(quad.corners - corners).max() < 15
 
 
-def test_a_far_page_is_found_on_a_grainy_table(tmp_path: Path) -> None:
-    """Photographed from far off, the page is a twelfth of the frame and its text a few specks on the analysis
-    copy, fewer than the cardboard's grain around it: the page still holds the denser ink."""
-    from workbench.imaging.geometry import resize_long_side
-    from workbench.imaging.load import load_photo
-    from workbench.synthetic import load_text, write_sample
-
-    files = write_sample(tmp_path, "far", text=load_text("svodka_1930"), font="FreeMono", seed=4019, size_pt=13.0,
-                         damages=("perspective", "far", "noise"), long_side=4000)
-    small, factor = resize_long_side(load_photo(files.image).pixels, 1000)
-    quad = find_page(small)
-    assert quad is not None
-    assert np.abs(quad.corners / factor - files.photo.page_corners[0]).max() < 60  # 1.5% of the photo
-
-
 def test_specks_on_a_page_without_legible_text_do_not_blow_the_page_up() -> None:
     """Sensor noise on a dark, faded page measures as 'letters' a few pixels high: no lines, no letters, and
     the page keeps the photo's scale instead of being drawn at the largest size there is."""

@@ -18,11 +18,6 @@ MAX_CORNER_SHARE = 0.015  # corners this close to the frame corners mean "the fr
 MIN_TEXT_INSIDE = 0.85  # a page quad must hold this share of the photo's letter-like ink,
 MIN_TEXT_MOST = 0.6  # or this share when the ink outside is this much sparser than inside it:
 MAX_SPECK_DENSITY = 0.25  # the grain of a pale table, not text the quad cuts off
-# A page photographed from far off shows its text as a few specks on the analysis copy, and a grainy table
-# around it as many (41% of the ink inside a page that was 8% of the frame): it holds the text when its ink
-# is this much denser than the table's. A block of the text itself is no page, by its margin check.
-MIN_TEXT_SOME = 0.3
-MAX_GRAIN_DENSITY = 0.15
 # A page has margins: a band just inside each of its edges is blank along nearly all its length. An outline
 # through a text block has line ends or letters along at least one side; a page edge darkened by shadow or
 # a textured table beyond it does not, because the band lies inside the page. A few binding holes or
@@ -174,14 +169,11 @@ class _Outline:
 
 
 def _holds_the_text(inside: float, area: float) -> bool:
-    """The quad holds nearly all the ink, or most of it while what lies outside is sparse (grain, specks), or
-    some of it while what lies outside is much sparser still (a far page's text amid a grainy table)."""
+    """The quad holds nearly all the ink, or most of it while what lies outside is sparse (grain, specks)."""
     if inside >= MIN_TEXT_INSIDE:
         return True
-    outside_density, inside_density = (1 - inside) / max(1 - area, 1e-6), inside / max(area, 1e-6)
-    if inside >= MIN_TEXT_MOST:
-        return outside_density <= MAX_SPECK_DENSITY * inside_density
-    return inside >= MIN_TEXT_SOME and outside_density <= MAX_GRAIN_DENSITY * inside_density
+    outside_density = (1 - inside) / max(1 - area, 1e-6)
+    return inside >= MIN_TEXT_MOST and outside_density <= MAX_SPECK_DENSITY * inside / max(area, 1e-6)
 
 
 def _contour_outlines(grey: np.ndarray, blur: np.ndarray, edges: np.ndarray, min_area: float) -> list[_Outline]:
