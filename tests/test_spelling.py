@@ -39,6 +39,7 @@ def test_a_misread_word_gets_the_one_dictionary_word_a_look_alike_away(russian: 
     "ВЦСПС",  # an abbreviation in capitals
     "тов",  # too short to tell
     "ганку",  # several neighbours (панку, танку): no telling which
+    "предос",  # a fragment of a word split by a misread space: two look-alikes from прелое, too short for two
 ])
 def test_a_known_word_a_name_or_a_doubtful_case_stays(russian: Speller, word: str) -> None:
     assert russian.mend(word) == word

@@ -31,6 +31,9 @@ _UKRAINIAN_PAIRS = ("гґ",)
 DICTIONARIES = {"rus": "ru_RU", "ukr": "uk_UA"}
 MIN_LETTERS = 4  # a shorter word has too many neighbours to tell
 MAX_CHANGES = 2
+# Two changes only in a word this long (a quarter of its letters at most): a shorter fragment of a word split
+# by a misread space lies two look-alikes from too many others (предос -> прелое, сзедени -> озелени)
+MIN_LETTERS_FOR_TWO = 8
 
 
 class Dictionary(Protocol):
@@ -74,9 +77,9 @@ class Speller:
         if len(word) < MIN_LETTERS or not word.isalpha() or not word[1:].islower() or self.knows(word):
             return word
         # a word with a capital may be a name the dictionary lacks (Дорохов is not Пороков): its capital
-        # stays (unless the model cannot read it: Ґрунт), and one letter at most is changed
+        # stays (unless the model cannot read it: Ґрунт), and one letter at most is changed, as in a short word
         name = word[0].isupper()
-        for changes in range(1, 1 + (1 if name else MAX_CHANGES)):
+        for changes in range(1, 1 + (1 if name or len(word) < MIN_LETTERS_FOR_TWO else MAX_CHANGES)):
             known = {n for n in self._neighbours(word, changes, keep_first=name) if self.knows(n)}
             if len(known) == 1:
                 return known.pop()
