@@ -14,7 +14,7 @@ from workbench.imaging.geometry import STRIP_ROWS, remap_grid, rot90_matrix, rot
 from workbench.imaging.light import fit_ink, flatten, ink_mask
 from workbench.imaging.load import Photo
 from workbench.imaging.orientation import check_upside_down, clearly_upright
-from workbench.imaging.pagedetect import find_page
+from workbench.imaging.pagedetect import find_page, find_text_box
 from workbench.imaging.pipeline import PipelineOptions, debug_writer, prepare
 from workbench.imaging.skew import line_direction
 from workbench.imaging.spread import find_gutter
@@ -408,6 +408,42 @@ def test_page_found_on_a_pale_table_strewn_with_specks() -> None:
     quad = find_page(photo)
     assert quad is not None
     assert np.abs(quad.corners - corners).max() < 15
+
+
+def test_without_a_page_edge_the_text_is_found_where_its_ink_is_dense() -> None:
+    """A far page's text is a small dense patch among a grainy table's sparse specks; a close-up's text fills
+    the frame and is kept whole, and a frame without ink has no text to find."""
+    rng = np.random.default_rng(5)
+    mask = np.where(rng.random((750, 1000)) < 0.004, 255, 0).astype(np.uint8)  # the table's grain
+    text = render(TEXT, size=12, width=300)[:120]
+    mask[200:200 + text.shape[0], 100:400][text < 128] = 255
+    box = find_text_box(mask)
+    assert box is not None
+    x0, y0, x1, y1 = box
+    assert x0 <= 110 and y0 <= 210 and x1 >= 390 and y1 >= 200 + text.shape[0] - 10  # all of the text
+    assert (x1 - x0) * (y1 - y0) < 0.15 * 750 * 1000  # and not the table
+    close = ink_mask(render(TEXT * 4, size=26, width=1000))
+    assert find_text_box(close) is None
+    assert find_text_box(np.zeros((100, 100), np.uint8)) is None
+
+
+def test_a_far_page_whose_edge_is_not_found_is_read_where_its_text_is(tmp_path: Path) -> None:
+    """A page a twelfth of the frame on grainy cardboard, its edge not found: the frame whole cannot be enlarged
+    enough for its letters, so the prepared page is the text's part of the photo, mapped back to it."""
+    from workbench.imaging.load import load_photo
+    from workbench.synthetic import load_text, write_sample
+
+    files = write_sample(tmp_path, "far", text=load_text("svodka_1930"), font="FreeMono", seed=4019, size_pt=13.0,
+                         damages=("perspective", "far", "noise"), long_side=4000)
+    page = prepare(load_photo(files.image), PipelineOptions(upside_down=False))[0]
+    found = next(s for s in page.steps if s.name == "page").params
+    assert found["fallback"] == "text"
+    corners = files.photo.page_corners[0]
+    x0, y0, x1, y1 = found["box"]
+    assert corners[:, 0].min() - 100 <= x0 and x1 <= corners[:, 0].max() + 100  # within the page, give or take
+    assert corners[:, 1].min() - 100 <= y0 and y1 <= corners[:, 1].max() + 100
+    scale = next(s for s in page.steps if s.name == "scale").params
+    assert scale["photo_scale"] >= 2.0  # enlarged for its small letters, which the whole frame could not be
 
 
 def test_specks_on_a_page_without_legible_text_do_not_blow_the_page_up() -> None:

@@ -10,6 +10,8 @@ from itertools import combinations
 import cv2
 import numpy as np
 
+from workbench.imaging.components import components
+
 log = logging.getLogger(__name__)
 
 DETECT_SIDE = 750  # long side of the copy the page is looked for on
@@ -318,3 +320,44 @@ def inset(corners: np.ndarray, share: float) -> np.ndarray:
     """Pull the corners towards the centre, so the page edge itself stays out of the crop."""
     centre = corners.mean(axis=0)
     return centre + (corners - centre) * (1 - share)
+
+
+# Without a page edge, the text's place (find_text_box)
+TEXT_WINDOW = 0.04  # of the long side: the window the ink's density is read in
+TEXT_DENSITY = 0.1  # of the densest window's: where the text lies
+TEXT_PART = 0.05  # of the dense ink: a cluster this big is part of the text, a smaller one a speck
+TEXT_MARGIN = 0.03  # of the long side, around the text
+MAX_TEXT_SHARE = 0.3  # a text box this share of the frame or more: the photo is close up, keep it whole
+
+
+def find_text_box(mask: np.ndarray) -> tuple[int, int, int, int] | None:
+    """Where the text lies on a photo without a page edge (x0, y0, x1, y1): the clusters of dense ink, with a
+    margin; None when they fill much of the frame (a close-up, a scan) or there is no ink.
+
+    A page far off on a grainy table whose edge was not found is a small patch of text in the frame; read
+    whole, the frame cannot be enlarged enough for its letters (4000/far-019 of the benchmark: 100% CER, 3.2%
+    cropped to its text). Ink is dense where text is and sparse where grain is, so the windows at least a
+    tenth as dense as the densest make the clusters, and those holding a twentieth of their ink or more
+    are text.
+    """
+    height, width = mask.shape
+    k = max(3, int(TEXT_WINDOW * max(height, width)))
+    density = cv2.boxFilter((mask > 0).astype(np.float32), -1, (k, k))
+    top = float(density.max())
+    if top <= 0:
+        return None
+    dense = (density >= TEXT_DENSITY * top).astype(np.uint8)
+    count, labels, stats, _ = components(dense)
+    if count <= 1:
+        return None
+    ink_per = np.bincount(labels.ravel(), weights=(mask > 0).ravel(), minlength=count)
+    keep = [i for i in range(1, count) if ink_per[i] >= TEXT_PART * ink_per[1:].sum()]
+    x = min(int(stats[i, 0]) for i in keep)
+    y = min(int(stats[i, 1]) for i in keep)
+    xe = max(int(stats[i, 0] + stats[i, 2]) for i in keep)
+    ye = max(int(stats[i, 1] + stats[i, 3]) for i in keep)
+    m = int(TEXT_MARGIN * max(height, width))
+    x0, y0, x1, y1 = max(0, x - m), max(0, y - m), min(width, xe + m), min(height, ye + m)
+    if (x1 - x0) * (y1 - y0) >= MAX_TEXT_SHARE * width * height:
+        return None
+    return x0, y0, x1, y1

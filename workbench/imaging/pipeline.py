@@ -42,7 +42,7 @@ from workbench.imaging.light import (
 )
 from workbench.imaging.load import Photo
 from workbench.imaging.orientation import Reader, check_upside_down, clearly_upright, tesseract_reader
-from workbench.imaging.pagedetect import find_page, inset
+from workbench.imaging.pagedetect import find_page, find_text_box, inset
 from workbench.imaging.skew import line_direction
 from workbench.imaging.spread import find_gutter
 from workbench.imaging.textsize import letter_height
@@ -226,14 +226,28 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
             page_grey = normalize_contrast(cv2.divide(page_grey, background, scale=255))
         page_mask = ink_mask(page_grey)
         table = None
+        box = None
         if quad is None and options.flatten:  # the table's grain, flattened, is no text
             table = np.where(paper_like(background), 0, 255).astype(np.uint8)
             page_mask[table > 0] = 0
+        if quad is None:  # no page edge: read where the text is, so a far page gets the pixels it needs
+            box = find_text_box(page_mask)
+            if box is not None:
+                x0, y0, x1, y1 = box
+                page_to_small = translate_matrix(x0, y0)
+                page_w, page_h = x1 - x0, y1 - y0
+                page_grey, page_mask = page_grey[y0:y1, x0:x1], page_mask[y0:y1, x0:x1]
+                table = table[y0:y1, x0:x1] if table is not None else None
+                corners = np.array([[x0, y0], [x1, y1]], float)
+                step.params = {"found": False, "fallback": "text",
+                               "box": np.round(map_points(small_to_photo, corners), 1).ravel().tolist()}
     if debug is not None:
         def _quad_view() -> np.ndarray:
             view = small.copy()
             if quad is not None:
                 cv2.polylines(view, [quad.corners.astype(np.int32)], True, (0, 0, 255), 3)
+            elif box is not None:
+                cv2.rectangle(view, box[:2], box[2:], (0, 160, 255), 3)
             return view
         rec.show("page", _quad_view)
 
