@@ -52,11 +52,39 @@ def test_the_page_keeps_its_signs_and_records_what_changed() -> None:
     assert page.steps[-1].params["mended"] == [["«попучении»,", "«получении»,"], ["свеления.", "сведения."]]
 
 
-def test_a_ukrainian_page_gets_its_g_with_upturn_back() -> None:
-    """The Ukrainian model has no ґ and reads г; the Ukrainian dictionary knows which words have one."""
+def test_a_ukrainian_page_is_not_given_a_g_with_upturn() -> None:
+    """The Ukrainian model has no ґ and reads г, but pages typed from 1933 to 1990 had none: грунту stays."""
     page = mend_spelling(_page("Якість грунту"), "ukr")
-    assert [w.text for w in page.words()] == ["Якість", "ґрунту"]
-    assert mend_spelling(_page("грунту"), "rus").steps == []  # a Russian page has no ґ to give back
+    assert [w.text for w in page.words()] == ["Якість", "грунту"]
+
+
+def test_a_word_broken_at_a_line_end_stays_as_read() -> None:
+    """Neither half of a hyphenated word is in the dictionary; neither is a misread word."""
+    box = BBox(0, 0, 50, 20)
+    lines = [["Заслушали", "доклад", "о", "заседа-"], ["нии", "попучении"]]
+    page = Page(100, 100, [Block(box, [Line(box, [Word(w, box, 60.0) for w in words]) for words in lines])])
+    mended = mend_spelling(page, "rus")
+    assert [w.text for w in mended.words()] == ["Заслушали", "доклад", "о", "заседа-", "нии", "получении"]
+
+
+def test_the_dictionary_answers_right_from_several_threads_at_once(russian: Speller) -> None:
+    """The web app reads uploads in threads; one Hunspell object must not be asked by two at once."""
+    import re
+    from concurrent.futures import ThreadPoolExecutor
+    from pathlib import Path
+
+    import workbench.synthetic
+
+    texts = Path(workbench.synthetic.__file__).parent / "texts"
+    words = sorted({w for f in texts.iterdir() for w in re.findall(r"[а-яё]+", f.read_text(encoding="utf-8"))})
+    words += [w[:-1] + "ц" for w in words]  # and as many unknown ones
+    expected = [russian.knows(w) for w in words]
+
+    def ask_all(_: int) -> list[bool]:
+        return [russian.knows(w) for w in words]
+
+    with ThreadPoolExecutor(6) as pool:
+        assert all(answers == expected for answers in pool.map(ask_all, range(6)))
 
 
 def test_a_pre_reform_page_is_left_as_read() -> None:

@@ -54,7 +54,7 @@ def mend_word(text: str) -> str:
     return _RUN.sub(lambda m: _mend_run(m.group(0)), text)
 
 
-def _mend_lines(page: Page, mend: Callable[[list[str]], list[str]], step: str) -> Page:
+def mend_lines(page: Page, mend: Callable[[list[str]], list[str]], step: str) -> Page:
     """Every line's words through ``mend`` (texts in, as many texts out), in order, in place, each keeping
     its box; what changed goes to a step."""
     changed: list[list[str]] = []
@@ -72,7 +72,7 @@ def _mend_lines(page: Page, mend: Callable[[list[str]], list[str]], step: str) -
 
 def mend_words(page: Page, mend: Callable[[str], str], step: str) -> Page:
     """Every word of the page through ``mend``; what changed goes to a step."""
-    return _mend_lines(page, lambda texts: [mend(text) for text in texts], step)
+    return mend_lines(page, lambda texts: [mend(text) for text in texts], step)
 
 
 # Capitals whose small letter is the same shape made smaller: in a blurred or small photo Tesseract takes
@@ -129,12 +129,15 @@ _SOFT_FOR_HARD = re.compile(r"(?<=[кгхцКГХЦ])([ьЬ])(?![^\W\d_])")
 # (объявленіе, подъемъ, съѣздъ, разъясненіе, субъектъ, двухъярусный); after anything else it is the ѣ
 # read as one (имъется)
 _YAT_BEFORE_IOTATED = re.compile(r"(?<=[а-яіё])[ъЪ](?=[еёюяЕЁЮЯ])")
-_SEPARATING_PREFIXES = ("об", "под", "над", "от", "с", "в", "из", "раз", "без", "пред", "меж", "сверх", "ад",
-                        "суб", "ин", "кон", "дез", "пан", "транс", "контр", "двух", "трех", "четырех")
+_SEPARATING_PREFIXES = ("об", "под", "над", "от", "с", "в", "вз", "воз", "из", "раз", "без", "пред", "меж",
+                        "сверх", "ад", "суб", "ин", "кон", "дез", "пан", "транс", "контр", "фельд", "двух", "трех",
+                        "трёх", "четырех", "четырёх")
 # Russian spelling never puts я, ю or й after ш or щ; pre-reform spelling puts і before them (правленія,
-# станцію, послѣдній), and a small print's ні or ці, the model having no і, runs together into ш or щ. No
-# word ends in "еше" either, and the pre-reform nouns in -еніе are many (правленіе, положеніе).
-_I_RUN_IN = re.compile(r"([шщШЩ])(?=[яюйЯЮЙ])|(?<=[еЕ])([шШ])(?=[еЕ](?![^\W\d_]))")
+# станцію, послѣдній), and a small print's ні or ці, the model having no і, runs together into ш or щ (not
+# after a word's first letter: Шюцкоръ; not in брошюра, парашютъ). No word ends in "еше" either (the word
+# "еше" itself is ещё misread), and the pre-reform nouns in -еніе are many (правленіе, положеніе).
+_I_RUN_IN = re.compile(r"(?<=[а-яёѣі])(?<!бро)(?<!пара)([шщ])(?=[яюй])|(?<=[А-ЯЁѢІ])([ШЩ])(?=[ЯЮЙ])"
+                       r"|(?<=[^\W\d_][еЕ])([шШ])(?=[еЕ](?![^\W\d_]))")
 _I_RUN_IN_LETTERS = {"ш": "ні", "щ": "ці", "Ш": "НІ", "Щ": "ЦІ"}
 _FINAL_CONSONANT = re.compile(r"[бвгджзклмнпрстфхцчшщ]$", re.IGNORECASE)
 # a page is pre-reform when this many of its Cyrillic words, and this share, end in a hard sign
@@ -176,7 +179,7 @@ def mend_yat(word: str) -> str:
     word = _YAT_AS_CAPITAL_BE.sub("ѣ", _YAT_AS_HARD_SIGN.sub(_yat, _YAT_AS_TWO.sub(_yat, word)))
     word = _YAT_AS_EF.sub(_yat, word)
     word = _YAT_BEFORE_IOTATED.sub(_yat_or_separator, word)
-    word = _I_RUN_IN.sub(lambda m: _I_RUN_IN_LETTERS[m.group(1) or m.group(2)], word)
+    word = _I_RUN_IN.sub(lambda m: _I_RUN_IN_LETTERS[m.group(1) or m.group(2) or m.group(3)], word)
     return _SOFT_FOR_HARD.sub(lambda m: "Ъ" if m.group(1) == "Ь" else "ъ", word)
 
 
@@ -223,7 +226,7 @@ def mend_section_signs(page: Page) -> Page:
         last = number if number is not None else last
         return texts
 
-    return _mend_lines(page, mend, "section-signs")
+    return mend_lines(page, mend, "section-signs")
 
 
 # Small letters that are their capital drawn smaller: at a small or blurred size the model tells the two
@@ -270,4 +273,4 @@ def mend_sentence_case(page: Page) -> Page:
             previous, first_of_line = texts[n], n == 0
         return out
 
-    return _mend_lines(page, mend, "sentence-case")
+    return mend_lines(page, mend, "sentence-case")

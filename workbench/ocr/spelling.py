@@ -8,18 +8,23 @@ exactly one is, that one was meant. A word the dictionary knows is never changed
 such neighbour or with several (a name, an abbreviation, a word of the time the dictionary lacks stay as
 read), nor a word in capitals, a short word, or a pre-reform page, which no modern dictionary spells.
 
-The Ukrainian model has no ``ґ`` and reads it as ``г``: on a Ukrainian page ``г`` has ``ґ`` for a look-alike.
+A word broken at a line's end by a hyphen is two fragments, neither in the dictionary: both stay as read
+(``заседа-`` is no misread ``засела``).
+
+The Ukrainian model has no ``ґ`` either, but ``г`` is not given one: Ukrainian spelling dropped it from 1933
+to 1990, and a page typed then has ``грунт`` where the dictionary has ``ґрунт``.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from functools import cache
 from itertools import combinations, product
 from typing import Protocol
 
-from workbench.ocr.mend import is_prereform, mend_words
+from workbench.ocr.mend import is_prereform, mend_lines
 from workbench.page import Page
 
 log = logging.getLogger(__name__)
@@ -27,8 +32,8 @@ log = logging.getLogger(__name__)
 # Look-alikes the Russian and Ukrainian models confuse on degraded pages (counted on the benchmark's photos),
 # each way round
 _PAIRS = ("лп", "дл", "вз", "кх", "ни", "ос", "нч", "пг", "дп", "ес", "шщ", "ип", "тг", "ий", "цщ")
-_UKRAINIAN_PAIRS = ("гґ",)
 DICTIONARIES = {"rus": "ru_RU", "ukr": "uk_UA"}
+HYPHENS = ("-", "¬", "‐")  # a word broken at a line's end
 MIN_LETTERS = 4  # a shorter word has too many neighbours to tell
 MAX_CHANGES = 2
 # Two changes only in a word this long (a quarter of its letters at most): a shorter fragment of a word split
@@ -51,22 +56,21 @@ def _look_alikes(pairs: tuple[str, ...]) -> dict[str, str]:
 class Speller:
     """The dictionaries of a page's languages, and the look-alikes of the models that read it."""
 
-    def __init__(self, dictionaries: list[Dictionary], ukrainian: bool = False) -> None:
+    def __init__(self, dictionaries: list[Dictionary]) -> None:
         self.dictionaries = dictionaries
-        self.alikes = _look_alikes(_PAIRS + (_UKRAINIAN_PAIRS if ukrainian else ()))
-        # letters the model never reads, for those it reads instead: a name's capital may be one of them
-        self.unread = {"г": "ґ"} if ukrainian else {}
+        self.alikes = _look_alikes(_PAIRS)
+        # one Hunspell object answers wrongly when two threads ask at once (the web app reads uploads in threads)
+        self._lock = threading.Lock()
 
     def knows(self, word: str) -> bool:
-        return any(d.check(word) for d in self.dictionaries)
+        with self._lock:
+            return any(d.check(word) for d in self.dictionaries)
 
     def _neighbours(self, word: str, changes: int, keep_first: bool = False) -> Iterator[str]:
         letters = word.lower()
-        alikes = [self.unread.get(ch, "") if i == 0 and keep_first else self.alikes.get(ch, "")
-                  for i, ch in enumerate(letters)]
-        places = [i for i, options in enumerate(alikes) if options]
+        places = [i for i, ch in enumerate(letters) if ch in self.alikes and (i or not keep_first)]
         for chosen in combinations(places, changes):
-            for swaps in product(*(alikes[i] for i in chosen)):
+            for swaps in product(*(self.alikes[letters[i]] for i in chosen)):
                 chars = list(word)
                 for i, swap in zip(chosen, swaps, strict=True):
                     chars[i] = swap.upper() if word[i].isupper() else swap
@@ -77,7 +81,7 @@ class Speller:
         if len(word) < MIN_LETTERS or not word.isalpha() or not word[1:].islower() or self.knows(word):
             return word
         # a word with a capital may be a name the dictionary lacks (Дорохов is not Пороков): its capital
-        # stays (unless the model cannot read it: Ґрунт), and one letter at most is changed, as in a short word
+        # stays, and one letter at most is changed, as in a short word
         name = word[0].isupper()
         for changes in range(1, 1 + (1 if name or len(word) < MIN_LETTERS_FOR_TWO else MAX_CHANGES)):
             known = {n for n in self._neighbours(word, changes, keep_first=name) if self.knows(n)}
@@ -116,7 +120,7 @@ def speller(languages: str) -> Speller | None:
             log.warning("no %s dictionary (Debian's hunspell package for it): %s words are not checked", tag, code)
             continue
         dictionaries.append(enchant.Dict(tag))
-    return Speller(dictionaries, ukrainian="ukr" in languages.split("+")) if dictionaries else None
+    return Speller(dictionaries) if dictionaries else None
 
 
 def mend_spelling(page: Page, languages: str) -> Page:
@@ -126,8 +130,16 @@ def mend_spelling(page: Page, languages: str) -> Page:
     if checker is None or is_prereform([w.text for w in page.words()]):
         return page
 
-    def mend(token: str) -> str:
-        before, letters, after = _split(token)
-        return before + checker.mend(letters) + after
+    broken = False  # the last line ended in a hyphen: its word goes on at the start of the next
 
-    return mend_words(page, mend, "spelling")
+    def mend(tokens: list[str]) -> list[str]:
+        nonlocal broken
+        out = []
+        for n, token in enumerate(tokens):
+            before, letters, after = _split(token)
+            fragment = after.startswith(HYPHENS) or (n == 0 and broken)
+            out.append(token if fragment else before + checker.mend(letters) + after)
+        broken = bool(tokens) and tokens[-1].endswith(HYPHENS)
+        return out
+
+    return mend_lines(page, mend, "spelling")
