@@ -39,6 +39,7 @@ MISSED_LINE_WIDTH = 0.2
 MISSED_LINE_LETTERS = 12
 MISSED_LINE_HEIGHT = (0.5, 2.5)
 MISSED_LINE_CONFIDENCE = 60.0
+MAX_MISSED_LINES = 3  # read alone at most: more such rows are a page of handwriting under a printed head
 LINE_PSM = 7  # Tesseract: a single text line
 ONE_COLUMN_PSM = 4  # Tesseract: a single column of text: what a prepared page is
 MIN_ROW_OVERLAP = 0.5  # two line pieces share a row when their heights overlap by this share of the smaller
@@ -99,13 +100,16 @@ def _read_missed_lines(engine: Reader, layout: Page, image: np.ndarray, *, langu
     """The page with each skipped line read on its own (one line, ``LINE_PSM``) and put in its place, when
     Tesseract is sure enough of it; a ``missed-lines`` step lists what was added."""
     added: list[dict[str, object]] = []
-    for box in missed_lines(layout, image, unread):
+    read_boxes = [w.bbox for w in layout.words()]
+    for box in missed_lines(layout, image, unread)[:MAX_MISSED_LINES]:
         pad = max(4, box.height // 2)
         x0, y0 = max(0, box.x0 - pad), max(0, box.y0 - pad)
         strip = image[y0:min(image.shape[0], box.y1 + pad), x0:min(image.shape[1], box.x1 + pad)]
         read = engine.recognize(strip, languages=languages, timeout=timeout, psm=LINE_PSM)
-        words = [Word(w.text, BBox(w.bbox.x0 + x0, w.bbox.y0 + y0, w.bbox.x1 + x0, w.bbox.y1 + y0), w.confidence)
-                 for w in read.words()]
+        shifted = (Word(w.text, BBox(w.bbox.x0 + x0, w.bbox.y0 + y0, w.bbox.x1 + x0, w.bbox.y1 + y0), w.confidence)
+                   for w in read.words())
+        # the strip's margin may catch a piece of a neighbouring line, already read
+        words = [w for w in shifted if not any(_overlap(w.bbox, other) > 0.5 for other in read_boxes)]
         confidence = float(np.mean([w.confidence for w in words])) if words else 0.0
         if confidence < MISSED_LINE_CONFIDENCE or not any(ch.isalpha() for w in words for ch in w.text):
             continue
@@ -117,14 +121,27 @@ def _read_missed_lines(engine: Reader, layout: Page, image: np.ndarray, *, langu
     return layout
 
 
+def _overlap(a: BBox, b: BBox) -> float:
+    """The share of ``a``'s area that ``b`` covers."""
+    w = min(a.x1, b.x1) - max(a.x0, b.x0)
+    h = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return w * h / max(a.width * a.height, 1) if w > 0 and h > 0 else 0.0
+
+
 def _insert_line(page: Page, line: Line) -> None:
-    """Put ``line`` into the block beside it in height, before the first of its lines that lies lower."""
+    """Put ``line`` into the block beside it (in the same column, then nearest in height), before the first of
+    its lines that lies lower."""
     centre = (line.bbox.y0 + line.bbox.y1) / 2
     if not page.blocks:
         page.blocks.append(Block(bbox=line.bbox, lines=[line]))
         return
-    block = min(page.blocks, key=lambda b: 0 if b.bbox.y0 <= centre <= b.bbox.y1
+
+    def distance(b: Block) -> tuple[bool, float]:
+        same_column = min(b.bbox.x1, line.bbox.x1) > max(b.bbox.x0, line.bbox.x0)
+        return (not same_column, 0 if b.bbox.y0 <= centre <= b.bbox.y1
                 else min(abs(b.bbox.y0 - centre), abs(b.bbox.y1 - centre)))
+
+    block = min(page.blocks, key=distance)
     at = next((i for i, other in enumerate(block.lines) if other.bbox.y0 > centre), len(block.lines))
     block.lines.insert(at, line)
     block.bbox = block.bbox.union(line.bbox)
