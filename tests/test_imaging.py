@@ -425,6 +425,22 @@ def test_without_a_page_edge_the_text_is_found_where_its_ink_is_dense() -> None:
     close = ink_mask(render(TEXT * 4, size=26, width=1000))
     assert find_text_box(close) is None
     assert find_text_box(np.zeros((100, 100), np.uint8)) is None
+    dust = np.zeros((750, 1000), np.uint8)
+    for i in range(30):  # specks alike and apart: no cluster holds a twentieth of the ink, and too little ink
+        cv2.circle(dust, (40 + 30 * i, 40 + 20 * i), 2, 255, -1)
+    assert find_text_box(dust) is None
+
+
+def test_a_sheet_with_a_few_lines_and_a_far_folio_is_read_whole() -> None:
+    """No page edge and the text a small part of the frame, but paper all round it: a scan or a sheet that fills
+    the photo, whose folio and signature far from the lines are the page's too; it is not cropped."""
+    sheet = np.full((2800, 2000), 250, np.uint8)
+    lines = render(TEXT, size=22, width=900)
+    sheet[250:250 + lines.shape[0], 200:1100] = lines[:, :900]
+    cv2.putText(sheet, "151", (1800, 2700), cv2.FONT_HERSHEY_SIMPLEX, 0.9, 40, 2)
+    page = prepare(as_photo(cv2.cvtColor(sheet, cv2.COLOR_GRAY2BGR)), PipelineOptions(upside_down=False))[0]
+    found = next(s for s in page.steps if s.name == "page").params
+    assert found["fallback"] == "whole frame"
 
 
 def test_a_far_page_whose_edge_is_not_found_is_read_where_its_text_is(tmp_path: Path) -> None:

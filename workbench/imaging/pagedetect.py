@@ -327,6 +327,7 @@ TEXT_WINDOW = 0.04  # of the long side: the window the ink's density is read in
 TEXT_DENSITY = 0.1  # of the densest window's: where the text lies
 TEXT_PART = 0.05  # of the dense ink: a cluster this big is part of the text, a smaller one a speck
 TEXT_MARGIN = 0.03  # of the long side, around the text
+MIN_TEXT_INK = 200  # pixels of letter-like ink on the analysis copy: fewer make no text to read
 MAX_TEXT_SHARE = 0.3  # a text box this share of the frame or more: the photo is close up, keep it whole
 
 
@@ -352,6 +353,8 @@ def find_text_box(mask: np.ndarray) -> tuple[int, int, int, int] | None:
         return None
     ink_per = np.bincount(labels.ravel(), weights=(mask > 0).ravel(), minlength=count)
     keep = [i for i in range(1, count) if ink_per[i] >= TEXT_PART * ink_per[1:].sum()]
+    if not keep or sum(ink_per[i] for i in keep) < MIN_TEXT_INK:  # specks of dust on a blank sheet
+        return None
     x = min(int(stats[i, 0]) for i in keep)
     y = min(int(stats[i, 1]) for i in keep)
     xe = max(int(stats[i, 0] + stats[i, 2]) for i in keep)
