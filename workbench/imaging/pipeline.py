@@ -130,22 +130,6 @@ def debug_writer(directory: Path, stem: str) -> DebugHook:
     return write
 
 
-# The light around the text's box over the light in it: a table is darker than the paper (a far page on
-# cardboard measured 0.77, a faded page on a dark table 0.90); more of the same sheet is as light (scans
-# 1.0, close-ups 0.96 to 1.04)
-MAX_LIGHT_AROUND = 0.93
-
-
-def _light_around(background: np.ndarray, box: tuple[int, int, int, int]) -> float:
-    """The median light outside ``box`` over the median light inside it."""
-    x0, y0, x1, y1 = box
-    outside = np.ones(background.shape, bool)
-    outside[y0:y1, x0:x1] = False
-    if not outside.any():
-        return 1.0
-    return float(np.median(background[outside])) / max(float(np.median(background[y0:y1, x0:x1])), 1.0)
-
-
 def _grey(image: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
 
@@ -243,19 +227,15 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
         page_mask = ink_mask(page_grey)
         table = None
         box = None
-        if quad is None and options.flatten:  # the table's grain, flattened, is no text
+        if quad is None and options.flatten:
             table = np.where(paper_like(background), 0, 255).astype(np.uint8)
-            page_mask[table > 0] = 0
-        if quad is None and options.flatten:  # no page edge: read where the text is, so a far page gets the
-            box = find_text_box(page_mask)  # pixels it needs, when what lies around it is darker than its paper
-            if box is not None and _light_around(background, box) > MAX_LIGHT_AROUND:
-                box = None  # paper around the text (a scan, a sheet filling the frame): a folio or a signature
-            if box is not None:  # far from the text is still the page's
+            page_mask[table > 0] = 0  # the table's grain, flattened, is no text
+            box = find_text_box(page_mask, background)  # no page edge: read where the text is, so a far page
+            if box is not None:  # gets the pixels it needs
                 x0, y0, x1, y1 = box
                 page_to_small = translate_matrix(x0, y0)
                 page_w, page_h = x1 - x0, y1 - y0
-                page_grey, page_mask = page_grey[y0:y1, x0:x1], page_mask[y0:y1, x0:x1]
-                table = table[y0:y1, x0:x1] if table is not None else None
+                page_grey, page_mask, table = (a[y0:y1, x0:x1] for a in (page_grey, page_mask, table))
                 corners = np.array([[x0, y0], [x1, y1]], float)
                 step.params = {"found": False, "fallback": "text",
                                "box": np.round(map_points(small_to_photo, corners), 1).ravel().tolist()}
