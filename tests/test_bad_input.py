@@ -26,6 +26,11 @@ def test_every_bad_file_gets_its_own_clear_error(tmp_path: Path) -> None:
                 load_photo(tmp_path / name)
 
 
+def test_a_missing_file_named_as_text_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ImageError, match="not a readable image"):
+        load_photo(str(tmp_path / "gone.jpg"))  # a path given as a string, as a script would
+
+
 def test_sixteen_bit_grey_keeps_its_contrast(tmp_path: Path) -> None:
     write_corpus(tmp_path)
     pixels = load_photo(tmp_path / "sixteen_bit.tif").pixels

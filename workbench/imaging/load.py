@@ -75,8 +75,9 @@ def _eight_bit(img: Image.Image) -> Image.Image:
     return img
 
 
-def load_photo(path: Path, *, max_pixels: int = MAX_PIXELS) -> Photo:
+def load_photo(path: Path | str, *, max_pixels: int = MAX_PIXELS) -> Photo:
     """The photo upright, in 8-bit colour; anything that is not a single photo is a clear ImageError."""
+    path = Path(path)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
