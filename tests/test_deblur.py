@@ -11,6 +11,11 @@ import pytest
 from tests.test_imaging import TEXT, as_photo, photo_of, render
 from workbench.imaging.deblur import (
     MIN_SOFT_EDGE,
+    TILE,
+    Blur,
+    _ink_tiles,
+    _smear_left,
+    _smear_length,
     deblur,
     gaussian_kernel,
     line_gaussian,
@@ -38,6 +43,30 @@ def test_a_smear_is_measured_by_direction_and_length(length: int, angle: float) 
     assert blur.found
     assert abs((blur.angle - angle + 90) % 180 - 90) < 10
     assert abs(blur.length - length) <= 2
+
+
+def test_the_smear_is_the_first_trough_not_a_deeper_one_of_the_text_rhythm_after_it() -> None:
+    along = np.concatenate([np.linspace(1.0, 0.0, 9), [-0.1, -0.1],
+                            [-0.2, -0.28, -0.2],  # a smear at 12
+                            [-0.1, -0.1, -0.1],
+                            [-0.25, -0.32, -0.25],  # the letters' x-height at 18, a little deeper
+                            np.linspace(-0.2, 0.0, 13)])
+    assert _smear_length(along) == 12
+    along[12] = -0.2  # the first trough too shallow to tie with the deepest: the deepest it is
+    along[11] = along[13] = -0.15
+    assert _smear_length(along) == 18
+
+
+@pytest.mark.parametrize(("length", "angle"), [(10, 30.0), (9, 80.0)])
+def test_undoing_twice_the_smear_leaves_the_true_one_standing(length: int, angle: float) -> None:
+    tiles = _ink_tiles(smeared(page_text(), length, angle))
+
+    def undone(guess: int) -> list[np.ndarray]:
+        kernel = motion_kernel(guess, angle)
+        return [255 - wiener(255 - tile, kernel, tile=TILE + 128) for tile in tiles]
+
+    assert not _smear_left(undone(length), Blur(0.3, angle, length))
+    assert _smear_left(undone(2 * length), Blur(0.3, angle, 2 * length))
 
 
 def test_a_sharp_page_and_a_short_smear_are_left_alone() -> None:
