@@ -151,7 +151,7 @@ def fit_ink(flat: np.ndarray, *, remove_colours: bool = True, floor_share: float
     if remove_colours and len(dirs) >= 200:
         criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 1e-3)
         cv2.setRNGSeed(0)  # k-means++ draws from OpenCV's global generator: the same page, the same model
-        _, labels, centres = cv2.kmeans(dirs, 2, None, criteria, 2, cv2.KMEANS_PP_CENTERS)  # type: ignore[call-overload]
+        _, labels, centres = cv2.kmeans(dirs, 2, None, criteria, 2, cv2.KMEANS_PP_CENTERS)  # type: ignore[call-overload, unused-ignore]
         labels = labels.ravel()
         counts = np.bincount(labels, minlength=2)
         major = int(np.argmax(counts))
