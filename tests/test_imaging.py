@@ -462,6 +462,22 @@ def test_a_far_page_whose_edge_is_not_found_is_read_where_its_text_is(tmp_path: 
     assert scale["photo_scale"] >= 2.0  # enlarged for its small letters, which the whole frame could not be
 
 
+def test_a_flat_scan_of_small_print_keeps_its_own_pixels(tmp_path: Path) -> None:
+    """10 pt print scanned at 300 dpi measures a little under the target letter height on the small copy; enlarging
+    it by a fifth only blurs letters Tesseract reads as they are."""
+    from workbench.imaging.load import load_photo
+    from workbench.synthetic import load_text, write_clean
+
+    files = write_clean(tmp_path, "scan", text=load_text("order_37"), font="PT Serif", seed=1057, size_pt=10.0,
+                        dpi=300)
+    page = prepare(load_photo(files.image), PipelineOptions(upside_down=False))[0]
+    scale = next(s for s in page.steps if s.name == "scale").params
+    small = next(s for s in page.steps if s.name == "analysis-copy").params["scale"]
+    assert 1.12 < PipelineOptions().letter_height * small / scale["letter_height"] < 1.3  # what was enlarged before
+    assert scale["photo_scale"] == 1.0
+    assert page.image.shape[:2] == load_photo(files.image).pixels.shape[:2]
+
+
 def test_specks_on_a_page_without_legible_text_do_not_blow_the_page_up() -> None:
     """Sensor noise on a dark, faded page measures as 'letters' a few pixels high: no lines, no letters, and
     the page keeps the photo's scale instead of being drawn at the largest size there is."""
