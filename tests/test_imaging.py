@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from workbench.imaging.dewarp import find_lines, fit_dewarp
 from workbench.imaging.geometry import STRIP_ROWS, remap_grid, rot90_matrix, rotate_matrix, warp
-from workbench.imaging.light import fit_ink, flatten, ink_mask
+from workbench.imaging.light import fit_ink, flatten, ink_level_beside_dark, ink_mask
 from workbench.imaging.load import Photo
 from workbench.imaging.orientation import check_upside_down, clearly_upright
 from workbench.imaging.pagedetect import find_page, find_text_box
@@ -460,6 +460,31 @@ def test_a_far_page_whose_edge_is_not_found_is_read_where_its_text_is(tmp_path: 
     assert corners[:, 1].min() - 100 <= y0 and y1 <= corners[:, 1].max() + 100
     scale = next(s for s in page.steps if s.name == "scale").params
     assert scale["photo_scale"] >= 2.0  # enlarged for its small letters, which the whole frame could not be
+
+
+def faint_page_under_a_dark_band() -> np.ndarray:
+    """Faint typing (grey 149 at darkest on paper 200) with a black band of table in shadow along the top."""
+    page = render(TEXT * 3, size=22, width=1400)
+    faint = (200 - (255 - page.astype(np.float32)) * 0.2).astype(np.uint8)
+    faint[: faint.shape[0] // 8] = 25
+    return faint
+
+
+def test_a_dark_band_does_not_set_the_ink_threshold() -> None:
+    faint = faint_page_under_a_dark_band()
+    assert np.count_nonzero(ink_mask(faint)) == 0  # Otsu splits band from page: the text is paper
+    level = ink_level_beside_dark(faint)
+    assert level is not None and 149 < level < 200
+    assert line_direction(ink_mask(faint, level)).strength >= 1.8
+    assert ink_level_beside_dark(render()) is None  # a page whose dark class is its text keeps Otsu's
+
+
+def test_the_pipeline_finds_the_lines_of_faint_text_beside_a_dark_band() -> None:
+    faint = cv2.cvtColor(faint_page_under_a_dark_band(), cv2.COLOR_GRAY2BGR)
+    page = prepare(as_photo(faint), PipelineOptions(upside_down=False))[0]
+    orientation = next(s for s in page.steps if s.name == "orientation").params
+    assert orientation["ink_level"] is not None and orientation["strength"] >= 1.8
+    assert next(s for s in page.steps if s.name == "scale").params["letter_height"] is not None
 
 
 def test_a_flat_scan_of_small_print_keeps_its_own_pixels(tmp_path: Path) -> None:

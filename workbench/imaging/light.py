@@ -205,23 +205,51 @@ def paper_colour(bgr: np.ndarray) -> tuple[float, float, float]:
     return (b, g, r)
 
 
-def ink_mask(grey: np.ndarray) -> np.ndarray:
-    """Binary text mask (255 = ink) of a flattened grey page: Otsu, never above 225, letter-sized blobs.
+# Share of Otsu's dark class in components too big or too thin for letters beyond which the threshold was
+# set by them and not by the text.
+OTHER_DARK = 0.5
+
+
+def ink_mask(grey: np.ndarray, level: float | None = None) -> np.ndarray:
+    """Binary text mask (255 = ink) of a flattened grey page: Otsu (or ``level``), never above 225, letter-sized
+    blobs.
 
     Page edges, the table and sensor noise are not letters: long, tall or tiny components go.
     """
+    if level is None:
+        otsu, mask = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+        if otsu <= 225:
+            return _letter_blobs(mask)[0]
+        level = otsu
+    _, mask = cv2.threshold(grey, min(level, 225), 255, cv2.THRESH_BINARY_INV)
+    return _letter_blobs(mask)[0]
+
+
+def ink_level_beside_dark(grey: np.ndarray) -> float | None:
+    """Otsu's threshold among the page less its dark parts that are no letters, when those took most of Otsu's
+    dark class: a black band of table or shadow along a dark photo's edge, against which the faint text is
+    paper. None when the first threshold stands.
+    """
     level, mask = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    if level > 225:
-        _, mask = cv2.threshold(grey, 225, 255, cv2.THRESH_BINARY_INV)
+    _, dropped = _letter_blobs(mask)
+    if dropped is None or np.count_nonzero(dropped) <= OTHER_DARK * np.count_nonzero(mask):
+        return None
+    again, _ = cv2.threshold(grey[dropped == 0].reshape(1, -1), 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    return float(again) if again > level else None
+
+
+def _letter_blobs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """The letter-sized components of a mask, and the rest of it (None when it has no components)."""
     count, labels, stats, _ = components(mask)
     if count <= 1:
-        return mask
+        return mask, None
     height, width = mask.shape
     w, h, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
     keep = (h <= max(6, height * 0.06)) & (w <= max(6, width * 0.25)) & (area >= 4) & (h >= 2)
     keep &= area >= 0.12 * w * h  # not the outline of a frame or a long thin edge
     keep[0] = False
-    return np.where(keep, 255, 0).astype(np.uint8)[labels]
+    letters = np.where(keep, 255, 0).astype(np.uint8)[labels]
+    return letters, cv2.subtract(mask, letters)
 
 
 def binarize(grey: np.ndarray) -> np.ndarray:

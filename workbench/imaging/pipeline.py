@@ -35,6 +35,7 @@ from workbench.imaging.light import (
     estimate_background,
     fit_ink,
     flatten,
+    ink_level_beside_dark,
     ink_mask,
     normalize_contrast,
     paper_colour,
@@ -54,6 +55,8 @@ log = logging.getLogger(__name__)
 # Called with a stage name and that stage's image, for `workbench preprocess --debug DIR`.
 DebugHook = Callable[[str, np.ndarray], None]
 
+# The line profile's strength below which it is noise, not lines: the page is left as it is.
+LINE_STRENGTH = 1.8
 MAX_SIDE = 6000  # no page image longer than this, whatever the letter height says
 # Within this band of page pixels per photo pixel the photo keeps its own resolution: the letters are near
 # enough the target height, and the letter height itself is measured on the small copy only to a pixel (10 pt
@@ -253,14 +256,25 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
 
     with rec.step(shared, "orientation") as step:
         turns, skew, has_lines = 0, 0.0, True
+        ink_level = None  # the ink threshold, when Otsu's was set by a dark band and not by the text
         if options.orientation or options.deskew:
-            direction = line_direction(page_mask, search=90.0 if options.orientation else 15.0)
-            has_lines = direction.strength >= 1.8  # weaker profiles are noise, not lines: leave the page as it is
+            search = 90.0 if options.orientation else 15.0
+            direction = line_direction(page_mask, search=search)
+            if direction.strength < LINE_STRENGTH and (ink_level := ink_level_beside_dark(page_grey)) is not None:
+                mask = ink_mask(page_grey, ink_level)
+                if table is not None:
+                    mask[table > 0] = 0
+                again = line_direction(mask, search=search)
+                if again.strength >= LINE_STRENGTH:
+                    direction, page_mask = again, mask
+                else:
+                    ink_level = None
+            has_lines = direction.strength >= LINE_STRENGTH
             if has_lines:
                 turns = direction.quarter_turns if options.orientation else 0
                 skew = direction.residual if options.orientation else direction.angle
             step.params = {"line_angle": round(direction.angle, 2), "strength": round(direction.strength, 2),
-                           "quarter_turns": turns}
+                           "quarter_turns": turns, "ink_level": ink_level}
         turned_w, turned_h = rotated_size(turns, page_w, page_h)
         turn = rot90_matrix(turns, page_w, page_h)
     with rec.step(shared, "deskew") as step:
@@ -269,7 +283,7 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
         rotation, level_w, level_h = rotate_matrix(-skew, turned_w, turned_h)
         level_to_page = turn @ rotation
         level_grey = warp(page_grey, level_to_page, (level_w, level_h))
-        level_mask = ink_mask(level_grey)
+        level_mask = ink_mask(level_grey, ink_level)
         if table is not None:
             level_mask[warp(table, level_to_page, (level_w, level_h), border=0) > 127] = 0
         step.params = {"degrees": round(skew, 2)}
@@ -293,7 +307,7 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
     pages = [
         _prepare_part(pixels, level_grey, level_mask, options=options, rec=rec, part=part, x0=x0, x1=x1,
                       level_to_photo=level_to_photo, shared=shared, pyramid=pyramid, photo_scale=factor,
-                      has_lines=has_lines)
+                      has_lines=has_lines, ink_level=ink_level)
         for part, x0, x1 in parts
     ]
     if options.upside_down:
@@ -309,7 +323,8 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
 
 def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.ndarray, *, options: PipelineOptions,
                   rec: _Recorder, part: int, x0: int, x1: int, level_to_photo: np.ndarray, shared: list[Step],
-                  pyramid: dict[int, np.ndarray], photo_scale: float, has_lines: bool = True) -> PreparedPage:
+                  pyramid: dict[int, np.ndarray], photo_scale: float, has_lines: bool = True,
+                  ink_level: float | None = None) -> PreparedPage:
     steps = list(shared)
     tag = f"p{part}-" if part else ""
     crop = level_grey[:, x0:x1]
@@ -319,7 +334,7 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
     with rec.step(steps, "fine-deskew") as step:
         fine = 0.0
         if options.deskew and part:
-            direction = line_direction(ink_mask(crop), search=4.0, coarse=0.5)
+            direction = line_direction(ink_mask(crop, ink_level), search=4.0, coarse=0.5)
             fine = direction.angle if direction.strength >= 1.3 else 0.0
         rotation, part_w, part_h = rotate_matrix(-fine, width, height)
         part_to_level = crop_to_level @ rotation
@@ -328,7 +343,8 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
 
     with rec.step(steps, "scale") as step:
         part_to_photo = level_to_photo @ part_to_level
-        mask = level_mask if part_grey is crop and x0 == 0 and x1 == level_grey.shape[1] else ink_mask(part_grey)
+        mask = (level_mask if part_grey is crop and x0 == 0 and x1 == level_grey.shape[1]
+                else ink_mask(part_grey, ink_level))
         letter = letter_height(mask)
         analysis = 1.0  # pixels of the analysis image per part pixel
         if has_lines and (letter is None or letter < 6) and photo_scale < 1.0:
@@ -337,7 +353,7 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
             size = (int(part_w * analysis), int(part_h * analysis))
             part_grey = normalize_contrast(flatten(_grey(_render(pixels, part_to_photo @ scale_matrix(analysis),
                                                                  size, pyramid))))
-            mask = ink_mask(part_grey)
+            mask = ink_mask(part_grey, ink_level)
             refined = letter_height(mask)
             letter = refined / analysis if refined else letter
         if letter is not None and (not has_lines or letter / photo_scale < MIN_PHOTO_LETTER):
