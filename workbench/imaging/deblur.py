@@ -51,6 +51,7 @@ MIN_TROUGH = -0.15  # the autocorrelation at the smear's length, of 1 at lag 0
 TROUGH_TIE = 0.05
 SHORTER_SHARE = 0.75  # of the length: a trough left this far short of it is another smear, not this one's edge
 RESIDUAL_TROUGH = -0.15  # what undoing a smear at its true length leaves at that length, at least
+SHORTER_MARGIN = 0.05  # how much deeper a shorter trough must be than the length's to be another smear
 # A smear leaves the strokes across it sharp: there the derivative's autocorrelation dips deep at a stroke's
 # width (-0.32 to -0.55 on nine smeared photos of five benchmark plans, -0.22 to -0.44 on the tests' clean
 # renderings). A faded carbon copy photographed at a slant, soft every way, dipped to -0.17 across, and its
@@ -220,33 +221,41 @@ def _directional_spread(tiles: list[np.ndarray], profile: np.ndarray) -> float:
 
 
 def _smear_length(along: np.ndarray) -> int:
-    """The lag of the shortest trough of the autocorrelation (from lag 3) within ``TROUGH_TIE`` of its deepest."""
+    """The lag of the shortest trough of the autocorrelation (from lag 3) within ``TROUGH_TIE`` of its deepest.
+
+    A trough shorter than ``MIN_LENGTH`` that wins is a stroke's width, and the caller finds no box smear;
+    the rule takes a smear to be shorter than the letters' x-height, as a shaking hand's is at the letter
+    height the page is read at (26 px).
+    """
     deepest = float(along[3:].min())
     for lag in range(3, len(along) - 1):
         if along[lag] <= deepest + TROUGH_TIE and along[lag] <= along[lag - 1] and along[lag] <= along[lag + 1]:
             return lag
-    return int(np.argmin(along[3:])) + 3  # the deepest lies at the last lag
+    return int(np.argmin(along[3:])) + 3  # the deepest has no trough's shape (at the first or last lag)
 
 
 def _smear_left(restored: list[np.ndarray], blur: Blur) -> bool:
     """Whether undoing a box smear left another one: a trough between ``MIN_LENGTH`` and ``SHORTER_SHARE``
-    of the length deeper than the one at the length, which itself is all but gone.
+    of the length (and three lags short of it) clearly deeper than what is left about the length, which
+    itself is all but gone.
 
     The regularised filter cannot give back the frequencies the box took (its zeros), so undoing the
-    true length leaves a trough at it (-0.15 to -0.28 on ten smeared photos of seven plans) and none
+    true length leaves a trough about it (-0.15 to -0.28 on ten smeared photos of seven plans) and none
     deeper well before it. Undoing the text's rhythm instead (a trough at the x-height, or at twice the
     smear) all but removes the trough at that length (-0.05 to -0.15) and leaves the true, shorter smear
     standing out: 9 to 11 px smears undone as 18 to 29 px left -0.15 to -0.44 at 9 to 12 px, and a
     defocused page undone as a 20 px smear -0.35 at 7 px. A stroke's own width can leave a trough
-    short of the length too (-0.31 at 6 px after undoing a 16 px smear), so both must hold.
+    short of the length too (-0.31 at 6 px after undoing a 16 px smear), so both must hold. Lengths under
+    eight pixels have no lag to look at, and are never refused.
     """
     if not blur.length:
         return False
     length = int(blur.length)
-    along = _derivative_autocorrelation(_power(restored), blur.angle, length)
-    shorter = along[MIN_LENGTH:int(SHORTER_SHARE * length) + 1]
-    at_length = float(along[length])
-    return len(shorter) > 0 and float(shorter.min()) < at_length and at_length > RESIDUAL_TROUGH
+    along = _derivative_autocorrelation(_power(restored), blur.angle, length + 1)
+    shorter = along[MIN_LENGTH:min(int(SHORTER_SHARE * length), length - 3) + 1]
+    about_length = float(along[length - 1:length + 2].min())  # the length is measured to a pixel
+    return (len(shorter) > 0 and float(shorter.min()) < about_length - SHORTER_MARGIN
+            and about_length > RESIDUAL_TROUGH)
 
 
 def measure_blur(grey: np.ndarray) -> Blur:

@@ -205,8 +205,8 @@ def paper_colour(bgr: np.ndarray) -> tuple[float, float, float]:
     return (b, g, r)
 
 
-# Share of Otsu's dark class in components too big or too thin for letters beyond which the threshold was
-# set by them and not by the text.
+# Share of Otsu's dark class in components that are no letters (too big, too thin, hollow, or specks) beyond
+# which the threshold was set by them and not by the text.
 OTHER_DARK = 0.5
 
 
@@ -235,7 +235,8 @@ def ink_level_beside_dark(grey: np.ndarray) -> float | None:
     if dropped is None or np.count_nonzero(dropped) <= OTHER_DARK * np.count_nonzero(mask):
         return None
     again, _ = cv2.threshold(grey[dropped == 0].reshape(1, -1), 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    return float(again) if again > level else None
+    again = min(float(again), 225.0)  # as ink_mask caps it
+    return again if again > min(level, 225.0) else None
 
 
 def _letter_blobs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:

@@ -260,13 +260,15 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
         if options.orientation or options.deskew:
             search = 90.0 if options.orientation else 15.0
             direction = line_direction(page_mask, search=search)
+            # A retry after the page's own box: a page with no edge found, its faint text beside a dark band,
+            # is still boxed by the first mask.
             if direction.strength < LINE_STRENGTH and (ink_level := ink_level_beside_dark(page_grey)) is not None:
                 mask = ink_mask(page_grey, ink_level)
                 if table is not None:
                     mask[table > 0] = 0
                 again = line_direction(mask, search=search)
                 if again.strength >= LINE_STRENGTH:
-                    direction, page_mask = again, mask
+                    direction = again
                 else:
                     ink_level = None
             has_lines = direction.strength >= LINE_STRENGTH
