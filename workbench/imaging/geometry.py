@@ -75,34 +75,20 @@ def rotate_matrix(degrees: float, width: int, height: int) -> tuple[np.ndarray, 
     return np.linalg.inv(full), new_w, new_h
 
 
-STRIP_ROWS = 256  # a colour page is resampled this many rows at a time
+STRIP_ROWS = 256  # a colour page is remapped along a mesh this many rows at a time
 
 
 def warp(image: np.ndarray, new_to_old: np.ndarray, size: tuple[int, int], *,
          border: int | tuple[int, ...] = 255) -> np.ndarray:
-    """Resample ``image`` into ``size`` (width, height) by a new -> old homography.
+    """Resample ``image`` into ``size`` (width, height) by a new -> old homography, bilinearly.
 
-    Colour goes through four channels: OpenCV interpolates 1 and 4 channels with SIMD, 3 without, so
-    padding the part of the photo the page covers and dropping the padding after halves the time. It is
-    done a strip of rows at a time, so the part of the photo a strip reads is padded while it is in the
-    cache: a quarter quicker again, more when the other core is busy too.
+    One call for colour too: OpenCV 4.14 and 5.x warp three channels faster than the four-channel strips
+    an older OpenCV needed (5.1: 20 against 53 ms for a 6 MP page of a 12 MP photo).
     """
     value = border if isinstance(border, tuple) else (border,) * 3
     mode = cv2.BORDER_REPLICATE if border == -1 else cv2.BORDER_CONSTANT
-    flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
-    if image.ndim != 3 or image.shape[2] != 3:
-        return cv2.warpPerspective(image, new_to_old, size, flags=flags, borderMode=mode, borderValue=value)
-    width, height = size
-    out = np.empty((height, width, 3), np.uint8)
-    for y in range(0, height, STRIP_ROWS):
-        rows = min(STRIP_ROWS, height - y)
-        strip_to_old = new_to_old @ translate_matrix(0, y)
-        x0, y0, x1, y1 = _footprint(strip_to_old, (width, rows), image.shape[1], image.shape[0])
-        padded = cv2.cvtColor(image[y0:y1, x0:x1], cv2.COLOR_BGR2BGRA)
-        strip = cv2.warpPerspective(padded, translate_matrix(-x0, -y0) @ strip_to_old, (width, rows), flags=flags,
-                                    borderMode=mode, borderValue=(*value[:3], 255))
-        cv2.cvtColor(strip, cv2.COLOR_BGRA2BGR, dst=out[y:y + rows])
-    return out
+    return cv2.warpPerspective(image, new_to_old, size, flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                               borderMode=mode, borderValue=value)
 
 
 def remap_grid(image: np.ndarray, grid_x: np.ndarray, grid_y: np.ndarray, step: float,
@@ -142,17 +128,6 @@ def _read_box(x_min: float, y_min: float, x_max: float, y_max: float, width: int
     x1 = max(x0 + 1, min(int(np.ceil(x_max)) + 3, width))
     y1 = max(y0 + 1, min(int(np.ceil(y_max)) + 3, height))
     return x0, y0, x1, y1
-
-
-def _footprint(new_to_old: np.ndarray, size: tuple[int, int], width: int, height: int) -> tuple[int, int, int, int]:
-    """The rectangle of the old image that a warp into ``size`` reads from, clipped to the image."""
-    w, h = size
-    corners = np.array([[0, 0, 1], [w, 0, 1], [w, h, 1], [0, h, 1]], dtype=float) @ new_to_old.T
-    if not np.all(corners[:, 2] > 1e-9):  # the page reaches the horizon: no bounded footprint
-        return 0, 0, width, height
-    corners = corners[:, :2] / corners[:, 2:3]
-    (x_min, y_min), (x_max, y_max) = corners.min(axis=0), corners.max(axis=0)
-    return _read_box(x_min, y_min, x_max, y_max, width, height)
 
 
 def map_points(matrix: np.ndarray, points: np.ndarray) -> np.ndarray:
