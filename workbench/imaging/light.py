@@ -219,10 +219,10 @@ def ink_mask(grey: np.ndarray, level: float | None = None) -> np.ndarray:
     if level is None:
         otsu, mask = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
         if otsu <= 225:
-            return _letter_blobs(mask)[0]
+            return _letter_blobs(mask)
         level = otsu
     _, mask = cv2.threshold(grey, min(level, 225), 255, cv2.THRESH_BINARY_INV)
-    return _letter_blobs(mask)[0]
+    return _letter_blobs(mask)
 
 
 def ink_level_beside_dark(grey: np.ndarray) -> float | None:
@@ -231,26 +231,25 @@ def ink_level_beside_dark(grey: np.ndarray) -> float | None:
     paper. None when the first threshold stands.
     """
     level, mask = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    _, dropped = _letter_blobs(mask)
-    if dropped is None or np.count_nonzero(dropped) <= OTHER_DARK * np.count_nonzero(mask):
+    dropped = cv2.subtract(mask, _letter_blobs(mask))
+    if np.count_nonzero(dropped) <= OTHER_DARK * np.count_nonzero(mask):
         return None
     again, _ = cv2.threshold(grey[dropped == 0].reshape(1, -1), 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     again = min(float(again), 225.0)  # as ink_mask caps it
     return again if again > min(level, 225.0) else None
 
 
-def _letter_blobs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-    """The letter-sized components of a mask, and the rest of it (None when it has no components)."""
+def _letter_blobs(mask: np.ndarray) -> np.ndarray:
+    """The letter-sized components of a mask."""
     count, labels, stats, _ = components(mask)
     if count <= 1:
-        return mask, None
+        return mask
     height, width = mask.shape
     w, h, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
     keep = (h <= max(6, height * 0.06)) & (w <= max(6, width * 0.25)) & (area >= 4) & (h >= 2)
     keep &= area >= 0.12 * w * h  # not the outline of a frame or a long thin edge
     keep[0] = False
-    letters = np.where(keep, 255, 0).astype(np.uint8)[labels]
-    return letters, cv2.subtract(mask, letters)
+    return np.where(keep, 255, 0).astype(np.uint8)[labels]
 
 
 def binarize(grey: np.ndarray) -> np.ndarray:
