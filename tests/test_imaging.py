@@ -174,6 +174,19 @@ def test_ink_model_removes_a_red_stamp_but_keeps_violet_text() -> None:
     assert grey[ink & (stamp == 0)].mean() < 110  # the violet text is dark
 
 
+def test_ink_model_finds_blurred_text_under_the_noise_of_a_dark_photo() -> None:
+    page = cv2.GaussianBlur(render(), (0, 0), 3.0).astype(np.float32) / 255
+    dark = (1 - page)[:, :, None] * np.array([60.0, 40.0, 70.0])  # blurred violet-grey ink, faint at its peak
+    colour = np.full((*page.shape, 3), 90.0) - dark  # a dark photo: paper at 90 of 255
+    colour += np.random.default_rng(3).normal(0, 4.5, colour.shape)  # sensor noise, tripled by flattening
+    photo = np.clip(colour, 0, 255).astype(np.uint8)
+    model = fit_ink(flatten(photo[::5, ::5]))  # as the pipeline samples a page
+    grey = model.tone(flatten(model.project(photo)))
+    ink = cv2.GaussianBlur(render(), (0, 0), 3.0) < 200
+    assert model.removed_colour is None  # the noise's colours are no second ink
+    assert np.median(grey[ink]) < np.median(grey[~ink]) - 100  # the faint text is stretched to dark
+
+
 def test_dewarp_straightens_curved_lines() -> None:
     page = render(size=22)
     h, w = page.shape

@@ -118,6 +118,9 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return v / n if n > 0 else v
 
 
+MIN_INK = 50  # pixels of the sample: fewer, and there is no ink to fit
+
+
 def fit_ink(flat: np.ndarray, *, remove_colours: bool = True, floor_share: float = 0.12,
             min_second_share: float = 0.03, min_angle: float = 20.0,
             paper: tuple[float, float, float] = (255.0, 255.0, 255.0)) -> InkModel:
@@ -135,10 +138,14 @@ def fit_ink(flat: np.ndarray, *, remove_colours: bool = True, floor_share: float
     strength = absorb.max(axis=1)
     median = float(np.median(strength))
     spread = float(np.median(np.abs(strength - median))) * 1.4826
-    threshold = max(14.0, median + 7.0 * spread)
-    ink = absorb[strength > threshold]
+    ink = absorb[strength > max(14.0, median + 7.0 * spread)]
+    # Blurred text in a dark photo's noise, which flattening amplifies, hardly rises that far above it: it is
+    # looked for nearer the noise, for its level only, as noise has colours enough to fake a second ink.
+    near_noise = len(ink) < MIN_INK
+    if near_noise:
+        ink = absorb[strength > max(14.0, median + 4.5 * spread)]
     neutral = np.ones(3) / math.sqrt(3)
-    if len(ink) < 50:
+    if len(ink) < MIN_INK:
         return InkModel(weights=(1 / 3, 1 / 3, 1 / 3), floor=0.0, gain=1.0,
                         text_colour=(float(neutral[0]), float(neutral[1]), float(neutral[2])), paper=paper)
     if len(ink) > 8000:
@@ -148,7 +155,7 @@ def fit_ink(flat: np.ndarray, *, remove_colours: bool = True, floor_share: float
     text_dir = _unit(np.median(dirs, axis=0))
     removed: np.ndarray | None = None
     share = 0.0
-    if remove_colours and len(dirs) >= 200:
+    if remove_colours and not near_noise and len(dirs) >= 200:
         criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 1e-3)
         cv2.setRNGSeed(0)  # k-means++ draws from OpenCV's global generator: the same page, the same model
         _, labels, centres = cv2.kmeans(dirs, 2, None, criteria, 2, cv2.KMEANS_PP_CENTERS)  # type: ignore[call-overload, unused-ignore]
