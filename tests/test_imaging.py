@@ -343,6 +343,14 @@ def test_a_page_with_a_left_margin_and_ragged_ends_needs_no_upside_down_read() -
         centred[y:y + 40, 700 - w // 2:700 - w // 2 + w] = page[y:y + 40, 52:52 + w]
     assert not clearly_upright(centred)
 
+    def unreadable(image: np.ndarray) -> list[tuple[float, float, int]]:
+        return [(image.shape[0] * 0.25, 20.0, 6), (image.shape[0] * 0.75, 30.0, 6)]  # a blurred page
+
+    turned = check_upside_down(cv2.rotate(page, cv2.ROTATE_180), unreadable)
+    assert turned.flipped and turned.by == "margins"
+    assert not check_upside_down(page, unreadable).flipped
+    assert not check_upside_down(centred, unreadable).flipped
+
 
 def test_ink_model_is_the_same_for_the_same_page_whatever_ran_before() -> None:
     page = render()

@@ -29,6 +29,7 @@ class UpsideDown:
     upright_confidence: float
     flipped_confidence: float
     x_height: float = 0.0
+    by: str = "read"  # what decided: the read both ways up, or (when neither read well) the margins
 
 
 READ_X_HEIGHT = 12.0  # x-height of the crop as read
@@ -123,8 +124,9 @@ def clearly_upright(grey: np.ndarray) -> bool:
 def check_upside_down(grey: np.ndarray, read: Reader, *, margin: float = 8.0) -> UpsideDown:
     """Stack a dense crop above its own 180-degree turn, read both at once, keep the likelier way up.
 
-    The page turns only when the turned crop reads well: when neither way reads (no text in the
-    crop, a blurred page) the page stays as it is. The page is searched at half size, for speed.
+    The page turns only when the turned crop reads well. When neither way reads well (no text in the
+    crop, a blurred page) the whole page turns only if its lines end at one margin and start ragged, as
+    typescript turned upside down does. The page is searched at half size, for speed.
     """
     height, width = grey.shape[:2]
     half = cv2.pyrDown(grey)
@@ -144,7 +146,10 @@ def check_upside_down(grey: np.ndarray, read: Reader, *, margin: float = 8.0) ->
     top = _mean_confidence([w for w in words if w[0] < middle])
     bottom = _mean_confidence([w for w in words if w[0] >= middle])
     flipped = bottom > top + margin and bottom >= MIN_CONFIDENCE
-    return UpsideDown(flipped=flipped, upright_confidence=top, flipped_confidence=bottom, x_height=letter)
+    by = "read"
+    if not flipped and top < MIN_CONFIDENCE:  # neither way reads well (a blurred page): the margins decide
+        flipped, by = clearly_upright(cv2.rotate(grey, cv2.ROTATE_180)), "margins"
+    return UpsideDown(flipped=flipped, upright_confidence=top, flipped_confidence=bottom, x_height=letter, by=by)
 
 
 def tesseract_reader(languages: str, *, timeout: float = 10.0) -> Reader:

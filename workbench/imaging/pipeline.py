@@ -455,7 +455,7 @@ def _settle_upside_down(pages: list[PreparedPage], options: PipelineOptions, rec
     verdict = check_upside_down(pages[0].image, reader)
     record = Step("upside-down", {"flipped": verdict.flipped, "x_height": round(verdict.x_height, 1),
                                   "upright_confidence": round(verdict.upright_confidence, 1),
-                                  "flipped_confidence": round(verdict.flipped_confidence, 1)},
+                                  "flipped_confidence": round(verdict.flipped_confidence, 1), "by": verdict.by},
                   time.perf_counter() - start)
     for page in pages:
         page.steps.append(record)
