@@ -500,6 +500,25 @@ def test_the_pipeline_finds_the_lines_of_faint_text_beside_a_dark_band() -> None
     assert next(s for s in page.steps if s.name == "scale").params["letter_height"] is not None
 
 
+def test_scattered_specks_in_a_narrow_strip_show_no_lines_when_scored_per_extent() -> None:
+    specks = (np.random.default_rng(5).random((1000, 375)) < 0.05).astype(np.uint8) * 255
+    assert line_direction(specks).strength > 1.8  # across the strip's short side all points fall in few bins
+    assert line_direction(specks, per_extent=True).strength < 1.5
+
+
+def test_the_pipeline_finds_the_lines_of_a_page_curled_too_much_to_line_up_across_it() -> None:
+    page = render("\n".join([TEXT.strip()] * 4), size=22, width=1080)
+    height, width = page.shape
+    xs = np.arange(width, dtype=np.float32)
+    lift = (100 * (xs / width) ** 2).astype(np.float32)  # the right edge rises by more than two lines
+    curled = cv2.remap(page, np.tile(xs, (height, 1)), np.arange(height, dtype=np.float32)[:, None] + lift,
+                       cv2.INTER_LINEAR, borderValue=255)
+    assert line_direction(ink_mask(curled)).strength < 1.8  # across the whole page, no lines
+    steps = prepare(as_photo(cv2.cvtColor(curled, cv2.COLOR_GRAY2BGR)), PipelineOptions(upside_down=False))[0].steps
+    assert next(s for s in steps if s.name == "orientation").params["strength"] >= 1.8
+    assert next(s for s in steps if s.name == "dewarp").params["applied"]
+
+
 def test_a_flat_scan_of_small_print_keeps_its_own_pixels(tmp_path: Path) -> None:
     """10 pt print scanned at 300 dpi measures a little under the target letter height on the small copy; enlarging
     it by a fifth only blurs letters Tesseract reads as they are."""

@@ -271,6 +271,17 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
                     direction = again
                 else:
                     ink_level = None
+            if direction.strength < LINE_STRENGTH:
+                # A curled page's lines bend too much to line up across it, but less so across half of it.
+                mask = page_mask if ink_level is None else ink_mask(page_grey, ink_level)
+                if table is not None:
+                    mask[table > 0] = 0
+                for halves in _halves(mask):
+                    best = max((line_direction(m, search=search, per_extent=True) for m in halves),
+                               key=lambda d: d.strength)
+                    if best.strength >= LINE_STRENGTH:
+                        direction = best
+                        break
             has_lines = direction.strength >= LINE_STRENGTH
             if has_lines:
                 turns = direction.quarter_turns if options.orientation else 0
@@ -321,6 +332,13 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
         if not upright:
             pages = _settle_upside_down(pages, options, rec)
     return pages
+
+
+def _halves(mask: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Left and right half of a mask, then top and bottom half: for an upright page first, then one on its side."""
+    height, width = mask.shape
+    splits = [(mask[:, : width // 2], mask[:, width // 2:]), (mask[: height // 2], mask[height // 2:])]
+    yield from (splits if height >= width else splits[::-1])
 
 
 def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.ndarray, *, options: PipelineOptions,
