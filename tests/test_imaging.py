@@ -553,6 +553,23 @@ def test_a_worker_keeps_freed_memory_for_the_next_page() -> None:
     assert keep_freed_memory()  # glibc takes both thresholds: the batch's workers get them
 
 
+def test_a_page_curled_one_way_then_the_other_is_followed_by_every_line_fit() -> None:
+    page = render(size=22, width=1080)
+    height, width = page.shape
+    xs = np.arange(width, dtype=np.float32)
+    wave = (16 * np.sin(3 * np.pi * xs / width)).astype(np.float32)  # up, down and up again: no cubic follows it
+    waved = cv2.remap(page, np.tile(xs, (height, 1)), np.arange(height, dtype=np.float32)[:, None] - wave,
+                      cv2.INTER_LINEAR, borderValue=255)
+    mask = ink_mask(waved)
+    letter = letter_height(mask) or 12
+    lines = find_lines(mask, letter)
+    assert len(lines) == 6
+    for line in lines:
+        x = np.linspace(line.x0, line.x1, 200)
+        miss = np.polyval(line.coeffs, x) - np.interp(x, xs, wave)
+        assert np.abs(miss - miss.mean()).max() < 0.4 * letter
+
+
 def test_a_deep_curl_keeps_every_line() -> None:
     """Lines bent by several letter heights are tall overall but one line thick: all are fitted."""
     page = render(size=22)

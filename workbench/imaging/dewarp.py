@@ -47,6 +47,29 @@ MIN_LINE_THICKNESS = 0.5  # thinner is a stroke (a pencil cross-out, a signature
 MAX_LINE_RISE = 12.0  # letters from a line's lowest to its highest point; the deepest curl seen rose 6
 
 
+# A curl bends neighbouring lines alike; one or two lines off straight on a flat page are mis-fits (a row
+# of a signature with wide gaps, a heading). Flat scans had 1 or 2 of 11 lines bent by 0.3 letters or
+# more, the mildest curl 4 of 8.
+MIN_BENT_SHARE = 1 / 3
+
+
+# A cubic leaving more than this root-mean-square residual (letters) over a line of at least so many points has
+# missed a wave in it (a page curled one way, then the other), and a fifth-degree curve is tried.
+WAVE_RESIDUAL = 0.15
+WAVE_POINTS = 40
+
+
+def _fit_curve(px: np.ndarray, py: np.ndarray, degree: int, letter: float) -> tuple[np.ndarray, float]:
+    """A polynomial y(x) through the points, fitted again without those far off it, and its residual."""
+    coeffs = np.polyfit(px, py, degree)
+    resid = py - np.polyval(coeffs, px)
+    good = np.abs(resid) < max(letter * 0.5, 2.5 * float(np.std(resid)))
+    if good.sum() >= 6:
+        coeffs = np.polyfit(px[good], py[good], degree)
+        resid = py[good] - np.polyval(coeffs, px[good])
+    return coeffs, float(np.sqrt(np.mean(resid * resid)))
+
+
 def find_lines(mask: np.ndarray, letter: float) -> list[LineFit]:
     """Text lines of a deskewed binary mask as fitted curves; short and stray blobs are left out."""
     height, width = mask.shape
@@ -55,7 +78,7 @@ def find_lines(mask: np.ndarray, letter: float) -> list[LineFit]:
     smear = cv2.morphologyEx(smear, cv2.MORPH_OPEN,
                              cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(letter * 1.5)), 1)))
     count, labels, stats, _ = components(smear)
-    lines: list[LineFit] = []
+    points: list[tuple[np.ndarray, np.ndarray]] = []
     min_width = max(width * 0.3, letter * 12)
     for label in range(1, count):
         x, y, w, h, _ = stats[label]
@@ -75,24 +98,19 @@ def find_lines(mask: np.ndarray, letter: float) -> list[LineFit]:
         if (len(xs_) < 6 or np.percentile(thickness, 90) > letter * MAX_LINE_THICKNESS
                 or np.median(thickness) < letter * MIN_LINE_THICKNESS or h > letter * MAX_LINE_RISE):
             continue
-        px, py = np.array(xs_, dtype=float), np.array(ys_, dtype=float)
-        degree = 3 if len(px) >= 15 else 2
-        coeffs = np.polyfit(px, py, degree)
-        resid = py - np.polyval(coeffs, px)
-        good = np.abs(resid) < max(letter * 0.5, 2.5 * float(np.std(resid)))
-        if good.sum() >= 6:
-            coeffs = np.polyfit(px[good], py[good], degree)
-        mid = (px[0] + px[-1]) / 2
-        lines.append(LineFit(x0=float(px[0]), x1=float(px[-1]), target=float(np.polyval(coeffs, mid)),
-                             coeffs=coeffs))
+        points.append((np.array(xs_, dtype=float), np.array(ys_, dtype=float)))
+    fits = [_fit_curve(px, py, 3 if len(px) >= 15 else 2, letter) for px, py in points]
+    # Neighbouring lines must be fitted alike, or the rows between them are pulled apart: the fifth degree is
+    # taken for all long lines or for none, when a wave the cubic cannot follow runs through many of them.
+    long = [i for i, (px, _) in enumerate(points) if len(px) >= WAVE_POINTS]
+    wavy = {i: _fit_curve(*points[i], 5, letter) for i in long if fits[i][1] > WAVE_RESIDUAL * letter}
+    if len([i for i, fit in wavy.items() if fit[1] < 0.6 * fits[i][1]]) >= max(2, MIN_BENT_SHARE * len(points)):
+        quintic = {i: wavy[i] if i in wavy else _fit_curve(*points[i], 5, letter) for i in long}
+        fits = [quintic.get(i, fit) for i, fit in enumerate(fits)]
+    lines = [LineFit(x0=float(px[0]), x1=float(px[-1]), target=float(np.polyval(coeffs, (px[0] + px[-1]) / 2)),
+                     coeffs=coeffs) for (px, _), (coeffs, _) in zip(points, fits, strict=True)]
     lines.sort(key=lambda line: line.target)
     return lines
-
-
-# A curl bends neighbouring lines alike; one or two lines off straight on a flat page are mis-fits (a row
-# of a signature with wide gaps, a heading). Flat scans had 1 or 2 of 11 lines bent by 0.3 letters or
-# more, the mildest curl 4 of 8.
-MIN_BENT_SHARE = 1 / 3
 
 
 def fit_dewarp(mask: np.ndarray, letter: float, *, min_lines: int = 4, min_shift: float = 0.3,
