@@ -54,9 +54,11 @@ MIN_BENT_SHARE = 1 / 3
 
 
 # A cubic leaving more than this root-mean-square residual (letters) over a line of at least so many points has
-# missed a wave in it (a page curled one way, then the other), and a fifth-degree curve is tried.
+# missed a wave in it (a page curled one way, then the other) if a fifth-degree curve cuts the residual to
+# less than WAVE_GAIN of it.
 WAVE_RESIDUAL = 0.15
 WAVE_POINTS = 40
+WAVE_GAIN = 0.6
 
 
 def _fit_curve(px: np.ndarray, py: np.ndarray, degree: int, letter: float) -> tuple[np.ndarray, float]:
@@ -104,7 +106,8 @@ def find_lines(mask: np.ndarray, letter: float) -> list[LineFit]:
     # taken for all long lines or for none, when a wave the cubic cannot follow runs through many of them.
     long = [i for i, (px, _) in enumerate(points) if len(px) >= WAVE_POINTS]
     wavy = {i: _fit_curve(*points[i], 5, letter) for i in long if fits[i][1] > WAVE_RESIDUAL * letter}
-    if len([i for i, fit in wavy.items() if fit[1] < 0.6 * fits[i][1]]) >= max(2, MIN_BENT_SHARE * len(points)):
+    waves = sum(1 for i, fit in wavy.items() if fit[1] < WAVE_GAIN * fits[i][1])
+    if waves >= max(2, MIN_BENT_SHARE * len(points)):
         quintic = {i: wavy[i] if i in wavy else _fit_curve(*points[i], 5, letter) for i in long}
         fits = [quintic.get(i, fit) for i, fit in enumerate(fits)]
     lines = [LineFit(x0=float(px[0]), x1=float(px[-1]), target=float(np.polyval(coeffs, (px[0] + px[-1]) / 2)),

@@ -123,11 +123,13 @@ MIN_INK = 50  # pixels of the sample: fewer, and there is no ink to fit
 
 def fit_ink(flat: np.ndarray, *, remove_colours: bool = True, floor_share: float = 0.12,
             min_second_share: float = 0.03, min_angle: float = 20.0,
-            paper: tuple[float, float, float] = (255.0, 255.0, 255.0)) -> InkModel:
+            paper: tuple[float, float, float] = (255.0, 255.0, 255.0), has_text: bool = False) -> InkModel:
     """Find the text ink colour and any second ink to remove, on a small flattened page.
 
     A second ink is removed only if its colour differs clearly from the text ink's: a violet carbon
-    copy keeps its violet, but loses a red stamp or grey pencil over it.
+    copy keeps its violet, but loses a red stamp or grey pencil over it. ``has_text``: letters were
+    found on the page, so ink hardly above the noise may be its text (see below); on a blank page it is
+    the noise's own tail, which stretched would turn to dark specks.
     """
     if flat.ndim == 2:
         flat = cv2.cvtColor(flat, cv2.COLOR_GRAY2BGR)
@@ -141,7 +143,7 @@ def fit_ink(flat: np.ndarray, *, remove_colours: bool = True, floor_share: float
     ink = absorb[strength > max(14.0, median + 7.0 * spread)]
     # Blurred text in a dark photo's noise, which flattening amplifies, hardly rises that far above it: it is
     # looked for nearer the noise, for its level only, as noise has colours enough to fake a second ink.
-    near_noise = len(ink) < MIN_INK
+    near_noise = has_text and len(ink) < MIN_INK
     if near_noise:
         ink = absorb[strength > max(14.0, median + 4.5 * spread)]
     neutral = np.ones(3) / math.sqrt(3)

@@ -147,7 +147,8 @@ def check_upside_down(grey: np.ndarray, read: Reader, *, margin: float = 8.0) ->
     bottom = _mean_confidence([w for w in words if w[0] >= middle])
     flipped = bottom > top + margin and bottom >= MIN_CONFIDENCE
     by = "read"
-    if not flipped and top < MIN_CONFIDENCE:  # neither way reads well (a blurred page): the margins decide
+    # neither way reads well (a blurred page), nor the right way up clearly better: the margins decide
+    if not flipped and max(top, bottom) < MIN_CONFIDENCE and top <= bottom + margin:
         flipped, by = clearly_upright(cv2.rotate(grey, cv2.ROTATE_180)), "margins"
     return UpsideDown(flipped=flipped, upright_confidence=top, flipped_confidence=bottom, x_height=letter, by=by)
 

@@ -44,7 +44,7 @@ from workbench.imaging.light import (
 from workbench.imaging.load import Photo
 from workbench.imaging.orientation import Reader, check_upside_down, clearly_upright, tesseract_reader
 from workbench.imaging.pagedetect import find_page, find_text_box, inset
-from workbench.imaging.skew import line_direction
+from workbench.imaging.skew import LineDirection, line_direction
 from workbench.imaging.spread import find_gutter
 from workbench.imaging.textsize import letter_height
 from workbench.imaging.transform import Mesh, PageTransform
@@ -273,14 +273,10 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
                     ink_level = None
             if direction.strength < LINE_STRENGTH:
                 # A curled page's lines bend too much to line up across it, but less so across half of it.
-                mask = page_mask if ink_level is None else ink_mask(page_grey, ink_level)
-                if table is not None:
-                    mask[table > 0] = 0
-                for halves in _halves(mask):
-                    best = max((line_direction(m, search=search, per_extent=True) for m in halves),
-                               key=lambda d: d.strength)
-                    if best.strength >= LINE_STRENGTH:
-                        direction = best
+                for halves in _halves(page_mask):  # (the dark-band retry failed: Otsu's mask it is)
+                    both = _agreeing(*(line_direction(m, search=search, extent_weighted=True) for m in halves))
+                    if both is not None:
+                        direction = both
                         break
             has_lines = direction.strength >= LINE_STRENGTH
             if has_lines:
@@ -339,6 +335,23 @@ def _halves(mask: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     height, width = mask.shape
     splits = [(mask[:, : width // 2], mask[:, width // 2:]), (mask[: height // 2], mask[height // 2:])]
     yield from (splits if height >= width else splits[::-1])
+
+
+# Degrees within which the two halves of a page must find about the same line direction: a steep curl's
+# halves sloped 12 degrees apart (one each way); noise that finds lines in a half now and then, at unrelated
+# angles.
+HALVES_AGREE = 15.0
+
+
+def _agreeing(first: LineDirection, second: LineDirection) -> LineDirection | None:
+    """One direction for the two halves of a page, if both find lines and they run alike; their mean angle."""
+    if min(first.strength, second.strength) < LINE_STRENGTH:
+        return None
+    apart = (second.angle - first.angle + 90.0) % 180.0 - 90.0  # lines at 89 and -89 degrees run alike
+    if abs(apart) > HALVES_AGREE:
+        return None
+    angle = (first.angle + apart / 2 + 90.0) % 180.0 - 90.0
+    return LineDirection(angle=angle, strength=min(first.strength, second.strength))
 
 
 def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.ndarray, *, options: PipelineOptions,
@@ -430,7 +443,7 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
         stride = max(1, int(np.sqrt(colour.shape[0] * colour.shape[1] / INK_SAMPLE)))
         sample = colour[::stride, ::stride]
         model = fit_ink(flatten(sample) if options.flatten else sample, remove_colours=options.remove_colours,
-                        paper=paper_colour(sample))
+                        paper=paper_colour(sample), has_text=letter is not None)
         projected = model.project(colour)
         step.params = model.params()
     rec.show(f"{tag}ink", projected)

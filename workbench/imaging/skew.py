@@ -39,26 +39,27 @@ def ink_points(mask: np.ndarray, *, max_points: int = MAX_POINTS, seed: int = 0)
     return np.stack([xs, ys], axis=1).astype(np.float32)
 
 
-def _score(points: np.ndarray, degrees: float, *, per_extent: bool = False) -> float:
+def _score(points: np.ndarray, degrees: float, *, extent_weighted: bool = False) -> float:
     """Sharpness of the profile across lines running at ``degrees``: sum of squared bin counts.
 
-    ``per_extent`` multiplies by the profile's length, so that scattered points score alike at every angle
-    however narrow the region: otherwise a profile across a narrow strip's short side, all its points in few
-    bins, scores high for noise too.
+    ``extent_weighted`` multiplies the sum by the profile's length, so that scattered points score alike at
+    every angle however narrow the region: otherwise a profile across a narrow strip's short side, all its
+    points in few bins, scores high for noise too.
     """
     theta = np.deg2rad(degrees)
     # text running along (cos t, -sin t) in image coords (y down, counter-clockwise positive)
     offset = points[:, 0] * np.sin(theta) + points[:, 1] * np.cos(theta)
     bins = np.floor(offset - offset.min()).astype(np.int64)
     counts = np.bincount(bins).astype(np.float64)
-    return float((counts * counts).sum()) * (len(counts) if per_extent else 1)
+    return float((counts * counts).sum()) * (len(counts) if extent_weighted else 1)
 
 
 def line_direction(mask: np.ndarray, *, search: float = 90.0, coarse: float = 1.5,
-                   per_extent: bool = False) -> LineDirection:
+                   extent_weighted: bool = False) -> LineDirection:
     """Direction of the text lines in a binary mask (ink = nonzero), searched over +-``search`` degrees.
 
-    ``per_extent`` scores each angle per length of its profile (see ``_score``), for a region far from square.
+    ``extent_weighted`` weighs each angle's score by the length of its profile (see ``_score``), for a region far
+    from square.
     """
     points = ink_points(mask)
     if len(points) < 100:
@@ -68,11 +69,11 @@ def line_direction(mask: np.ndarray, *, search: float = 90.0, coarse: float = 1.
         angles = np.arange(-90.0, 90.0, coarse)
     else:
         angles = np.arange(-search, search + 1e-9, coarse)
-    scores = np.array([_score(points, a, per_extent=per_extent) for a in angles])
+    scores = np.array([_score(points, a, extent_weighted=extent_weighted) for a in angles])
     best = float(angles[int(np.argmax(scores))])
     strength = float(scores.max() / max(np.median(scores), 1e-9))
     fine = np.arange(best - coarse, best + coarse + 1e-9, coarse / 8)
-    fine_scores = np.array([_score(points, a, per_extent=per_extent) for a in fine])
+    fine_scores = np.array([_score(points, a, extent_weighted=extent_weighted) for a in fine])
     angle = float(fine[int(np.argmax(fine_scores))])
     if angle >= 90:
         angle -= 180
