@@ -191,6 +191,22 @@ def test_ink_model_finds_blurred_text_under_the_noise_of_a_dark_photo() -> None:
     assert fit_ink(blank_flat, has_text=False).gain == 1.0
 
 
+def test_ink_model_leaves_yellow_brown_stains_to_the_flattening() -> None:
+    """Foxing and water stains on aged paper are yellow to brown: weighing the channels to remove them would only
+    thin a violet carbon copy and raise the noise."""
+    page = render()
+    colour = np.full((*page.shape, 3), 235, np.uint8)
+    ink = page < 128
+    colour[ink] = (150, 40, 110)  # violet carbon (BGR)
+    rng = np.random.default_rng(2)
+    for _ in range(60):  # brown spots of foxing between and over the lines
+        centre = (int(rng.integers(0, page.shape[1])), int(rng.integers(0, page.shape[0])))
+        cv2.circle(colour, centre, int(rng.integers(4, 14)), (90, 150, 185), -1)
+    model = fit_ink(colour)
+    assert model.removed_colour is None
+    assert model.weights == pytest.approx(model.text_colour, abs=0.35)  # the text's own colour, not a contrast of two
+
+
 def test_dewarp_straightens_curved_lines() -> None:
     page = render(size=22)
     h, w = page.shape

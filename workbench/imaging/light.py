@@ -118,6 +118,20 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return v / n if n > 0 else v
 
 
+# Absorbance in the blue channel by this much above the others is yellow to brown: the colour of aged paper's
+# stains, foxing and tint, not of a stamp (violet, blue, red) or pencil (grey).
+STAIN_LEAD = 0.2
+
+
+def _stain_coloured(direction: np.ndarray) -> bool:
+    """A unit absorbance direction (B, G, R) of yellow to brown: the paper's own, not a second ink.
+
+    Weighing the channels against each other to remove it only raises the noise and thins a carbon copy's
+    violet; flattening and the tone's floor already fade such marks.
+    """
+    return float(direction[0]) - max(float(direction[1]), float(direction[2])) >= STAIN_LEAD
+
+
 MIN_INK = 50  # pixels of the sample: fewer, and there is no ink to fit
 
 
@@ -168,9 +182,10 @@ def fit_ink(flat: np.ndarray, *, remove_colours: bool = True, floor_share: float
         a, b = _unit(centres[major].astype(float)), _unit(centres[minor].astype(float))
         angle = math.degrees(math.acos(float(np.clip(a @ b, -1, 1))))
         share = counts[minor] / counts.sum()
-        if share >= min_second_share and angle >= min_angle:
+        second = _unit(np.median(dirs[labels == minor], axis=0))
+        if share >= min_second_share and angle >= min_angle and not _stain_coloured(second):
             text_dir = _unit(np.median(dirs[labels == major], axis=0))
-            removed = _unit(np.median(dirs[labels == minor], axis=0))
+            removed = second
     if removed is not None:
         ortho = text_dir - (text_dir @ removed) * removed
         weights = ortho / float(ortho @ text_dir)
