@@ -57,6 +57,10 @@ DebugHook = Callable[[str, np.ndarray], None]
 
 # The line profile's strength below which it is noise, not lines: the page is left as it is.
 LINE_STRENGTH = 1.8
+# Degrees within which the two halves of a page must find about the same line direction, when the whole page
+# finds none: a steep curl's halves sloped 12 degrees apart (one each way); noise that finds lines in a half
+# now and then does so at unrelated angles.
+HALVES_AGREE = 15.0
 MAX_SIDE = 6000  # no page image longer than this, whatever the letter height says
 # Within this band of page pixels per photo pixel the photo keeps its own resolution: the letters are near
 # enough the target height, and the letter height itself is measured on the small copy only to a pixel (10 pt
@@ -273,7 +277,7 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
                     ink_level = None
             if direction.strength < LINE_STRENGTH:
                 # A curled page's lines bend too much to line up across it, but less so across half of it.
-                for halves in _halves(page_mask):  # (the dark-band retry failed: Otsu's mask it is)
+                for halves in _halves(page_mask):  # ink_level is None here: the dark-band retry found no lines
                     both = _agreeing(*(line_direction(m, search=search, extent_weighted=True) for m in halves))
                     if both is not None:
                         direction = both
@@ -335,12 +339,6 @@ def _halves(mask: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     height, width = mask.shape
     splits = [(mask[:, : width // 2], mask[:, width // 2:]), (mask[: height // 2], mask[height // 2:])]
     yield from (splits if height >= width else splits[::-1])
-
-
-# Degrees within which the two halves of a page must find about the same line direction: a steep curl's
-# halves sloped 12 degrees apart (one each way); noise that finds lines in a half now and then, at unrelated
-# angles.
-HALVES_AGREE = 15.0
 
 
 def _agreeing(first: LineDirection, second: LineDirection) -> LineDirection | None:
