@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from workbench.imaging.components import off_the_edge
 from workbench.imaging.dewarp import find_lines, fit_dewarp
 from workbench.imaging.geometry import STRIP_ROWS, remap_grid, rot90_matrix, rotate_matrix
 from workbench.imaging.light import fit_ink, flatten, ink_level_beside_dark, ink_mask
@@ -142,6 +143,36 @@ def test_line_direction_finds_turn_and_skew(degrees: float) -> None:
     found = line_direction(ink_mask(small))
     assert abs(((found.angle - degrees) + 90) % 180 - 90) < 0.6
     assert found.quarter_turns == (1 if abs(degrees) > 45 else 0)
+
+
+def test_the_text_not_the_dark_edges_of_the_crop_gives_the_line_direction() -> None:
+    """A faded page turned on its side: its darkened top and bottom edges run across the text lines and, in
+    the mask, outweigh the faint text; the components that touch the crop's border are left out."""
+    text = cv2.rotate(ink_mask(cv2.resize(render(), None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)),
+                      cv2.ROTATE_90_CLOCKWISE)
+    height, width = text.shape
+    mask = np.zeros((height + 80, width + 400), np.uint8)
+    mask[40:40 + height, 200:200 + width] = text[:, :]
+    mask[40:40 + height, 200:200 + width][:, ::3] = 0  # faint: every third column of the text lost
+    depth = np.random.default_rng(0).integers(10, 30, mask.shape[1])  # a ragged dark band along each long edge
+    rows = np.arange(30)[:, None]
+    mask[:30][rows < depth] = 255
+    mask[-30:][rows >= 30 - depth] = 255
+    assert line_direction(mask).quarter_turns == 0  # the bands win
+    inner = off_the_edge(mask)
+    assert not inner[:30].any() and np.count_nonzero(inner) > 0.5 * np.count_nonzero(text)
+    assert line_direction(inner).quarter_turns == 1
+
+
+def test_a_faded_page_turned_on_its_side_with_dark_edges_is_turned_upright(tmp_path: Path) -> None:
+    from workbench.imaging.load import load_photo
+    from workbench.synthetic import load_text, write_sample
+
+    files = write_sample(tmp_path, "faded", text=load_text("prereform_1919"), font="PT Mono", seed=16049,
+                         size_pt=10.0, damages=("perspective", "faded", "rot90", "blur", "noise"), long_side=4000)
+    page = prepare(load_photo(files.image), PipelineOptions(upside_down=False))[0]
+    assert next(s for s in page.steps if s.name == "orientation").params["quarter_turns"] == 1
+    assert page.image.shape[0] > page.image.shape[1]  # an upright A4 page
 
 
 def test_letter_height_scales_with_the_font() -> None:

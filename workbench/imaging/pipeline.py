@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 
 from workbench.imaging import dewarp as dewarping
+from workbench.imaging.components import off_the_edge
 from workbench.imaging.deblur import deblur, measure_blur, measure_defocus, refocus
 from workbench.imaging.geometry import (
     map_points,
@@ -263,7 +264,10 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
         ink_level = None  # the ink threshold, when Otsu's was set by a dark band and not by the text
         if options.orientation or options.deskew:
             search = 90.0 if options.orientation else 15.0
-            direction = line_direction(page_mask, search=search)
+            # The text alone first: a faded page's dark edges run along the crop and can outweigh it.
+            direction = line_direction(off_the_edge(page_mask), search=search)
+            if direction.strength < LINE_STRENGTH:
+                direction = line_direction(page_mask, search=search)
             # A retry after the page's own box: a page with no edge found, its faint text beside a dark band,
             # is still boxed by the first mask.
             if direction.strength < LINE_STRENGTH and (ink_level := ink_level_beside_dark(page_grey)) is not None:
