@@ -200,3 +200,18 @@ def test_a_carbon_copy_soft_up_and_down_is_not_taken_for_a_smear(tmp_path: Path)
     page = prepare(load_photo(files.image), PipelineOptions(upside_down=False))[0]
     smear = next(s for s in page.steps if s.name == "deblur").params
     assert smear["length"] == 0
+
+
+def test_a_smear_is_measured_on_a_noisy_spread_read_at_the_photo_s_own_scale(tmp_path: Path) -> None:
+    """Read at its own scale, a photo keeps its sensor noise, which fills the trough across the smear that
+    the strokes give; the deep trough along it is the smear's all the same (this page read at 100% CER
+    when it was left smeared)."""
+    from workbench.imaging.load import load_photo
+    from workbench.synthetic import load_text, write_sample
+
+    files = write_sample(tmp_path, "spread", text=load_text("letter_yuzhburo"), font="Liberation Serif",
+                         seed=17052, size_pt=13.0, damages=("perspective", "shadow", "blur", "spread", "noise"),
+                         long_side=4000)
+    page = prepare(load_photo(files.image), PipelineOptions(upside_down=False))[0]
+    smear = next(s for s in page.steps if s.name == "deblur").params
+    assert 9 <= smear["length"] <= 14  # 10 photo pixels, a little longer where the page is seen at a slant
