@@ -116,6 +116,10 @@ class Blur:
         return {"anisotropy": round(self.anisotropy, 3), "angle": round(self.angle, 1), "length": self.length,
                 "spread": round(self.spread, 2), "after": None if self.after is None else round(self.after, 3)}
 
+    def scaled(self, factor: float) -> Blur:
+        """The same smear on a page resampled by ``factor``."""
+        return Blur(self.anisotropy, self.angle, round(self.length * factor), spread=self.spread * factor)
+
 
 def _ink_tiles(grey: np.ndarray) -> list[np.ndarray]:
     """The ``TILES`` tiles of the page with the most contrast: text, not margin."""
@@ -263,13 +267,15 @@ def _smear_left(restored: list[np.ndarray], blur: Blur) -> bool:
             and about_length > RESIDUAL_TROUGH)
 
 
-def measure_blur(grey: np.ndarray) -> Blur:
+def measure_blur(grey: np.ndarray, *, same_photo: Blur | None = None) -> Blur:
     """How far and which way the page is smeared; not ``found`` when its edges are evenly sharp.
 
     A box smear is taken when the derivative's autocorrelation along it has a clear trough (its
     signature) at a length a shaking hand gives, else a Gaussian one as wide as the edges along it are
     softer than across; either only when undoing it on the measured tiles makes their edges evenly sharp.
-    Anything else is left alone.
+    ``same_photo`` is the smear found on the other page of a spread, in this page's pixels: one shake
+    smeared both, so it is tried, on the same terms, after this page's own box smear and before a Gaussian
+    guess, for a page whose fewer lines show no clear signature of their own. Anything else is left alone.
     """
     if grey.ndim == 3:
         grey = cv2.cvtColor(grey, cv2.COLOR_BGR2GRAY)
@@ -288,6 +294,9 @@ def measure_blur(grey: np.ndarray) -> Blur:
             and (along[length] <= CLEAR_TROUGH
                  or _derivative_autocorrelation(power, angle + 90, ACROSS_LAGS)[2:].min() <= MAX_ACROSS_TROUGH)):
         candidates.append(Blur(anisotropy=anisotropy, angle=angle, length=length))
+    if same_photo is not None and same_photo.found:
+        candidates.append(Blur(anisotropy=anisotropy, angle=same_photo.angle, length=same_photo.length,
+                               spread=same_photo.spread))
     # no box smear, or none that undoing evens out: one direction softer than the others, as a hand's
     # slower shake or a carbon copy photographed at a slant leaves it, undone as a Gaussian along it
     spread = _directional_spread(tiles, profile)

@@ -19,7 +19,7 @@ import numpy as np
 
 from workbench.imaging import dewarp as dewarping
 from workbench.imaging.components import off_the_edge
-from workbench.imaging.deblur import deblur, measure_blur, measure_defocus, refocus
+from workbench.imaging.deblur import Blur, deblur, measure_blur, measure_defocus, refocus
 from workbench.imaging.geometry import (
     map_points,
     remap_grid,
@@ -321,10 +321,11 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
 
     level_to_photo = small_to_photo @ page_to_small @ level_to_page
     pyramid: dict[int, np.ndarray] = {}
+    shake: dict[float, Blur] = {}  # the smear found on a spread's first page, by that page's scale to the photo
     pages = [
         _prepare_part(pixels, level_grey, level_mask, options=options, rec=rec, part=part, x0=x0, x1=x1,
                       level_to_photo=level_to_photo, shared=shared, pyramid=pyramid, photo_scale=factor,
-                      has_lines=has_lines, ink_level=ink_level)
+                      has_lines=has_lines, ink_level=ink_level, shake=shake)
         for part, x0, x1 in parts
     ]
     if options.upside_down:
@@ -359,7 +360,7 @@ def _agreeing(first: LineDirection, second: LineDirection) -> LineDirection | No
 def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.ndarray, *, options: PipelineOptions,
                   rec: _Recorder, part: int, x0: int, x1: int, level_to_photo: np.ndarray, shared: list[Step],
                   pyramid: dict[int, np.ndarray], photo_scale: float, has_lines: bool = True,
-                  ink_level: float | None = None) -> PreparedPage:
+                  ink_level: float | None = None, shake: dict[float, Blur] | None = None) -> PreparedPage:
     steps = list(shared)
     tag = f"p{part}-" if part else ""
     crop = level_grey[:, x0:x1]
@@ -456,9 +457,13 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
     rec.show(f"{tag}flatten", flat)
 
     with rec.step(steps, "deblur") as step:
-        blur = measure_blur(flat) if options.deblur else None
+        scale_to_photo = zoom * photo_scale
+        same_photo = next((b.scaled(scale_to_photo / s) for s, b in (shake or {}).items()), None)
+        blur = measure_blur(flat, same_photo=same_photo) if options.deblur else None
         if blur is not None and blur.found:
             flat = deblur(flat, blur)
+            if shake is not None and not shake:
+                shake[scale_to_photo] = blur
         # what a smear undone leaves soft; a page without letters has no text edges to measure
         defocus = measure_defocus(flat) if options.deblur and letter is not None else None
         if defocus is not None and defocus.found:
