@@ -321,7 +321,7 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
 
     level_to_photo = small_to_photo @ page_to_small @ level_to_page
     pyramid: dict[int, np.ndarray] = {}
-    shake: dict[float, Blur] = {}  # the smear found on a spread's first page, by that page's scale to the photo
+    shake: list[tuple[float, Blur]] = []  # a spread's first page's scale to the photo and the smear found on it
     pages = [
         _prepare_part(pixels, level_grey, level_mask, options=options, rec=rec, part=part, x0=x0, x1=x1,
                       level_to_photo=level_to_photo, shared=shared, pyramid=pyramid, photo_scale=factor,
@@ -360,7 +360,7 @@ def _agreeing(first: LineDirection, second: LineDirection) -> LineDirection | No
 def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.ndarray, *, options: PipelineOptions,
                   rec: _Recorder, part: int, x0: int, x1: int, level_to_photo: np.ndarray, shared: list[Step],
                   pyramid: dict[int, np.ndarray], photo_scale: float, has_lines: bool = True,
-                  ink_level: float | None = None, shake: dict[float, Blur] | None = None) -> PreparedPage:
+                  ink_level: float | None = None, shake: list[tuple[float, Blur]] | None = None) -> PreparedPage:
     steps = list(shared)
     tag = f"p{part}-" if part else ""
     crop = level_grey[:, x0:x1]
@@ -401,8 +401,9 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
         if NATIVE_BAND[0] <= zoom * photo_scale <= NATIVE_BAND[1]:
             zoom = 1 / photo_scale  # resampling a sharp scan this little only blurs it
         zoom = min(zoom, MAX_SIDE / max(part_w, part_h), 2.5 / photo_scale)
+        scale_to_photo = zoom * photo_scale  # page pixels per photo pixel
         step.params = {"letter_height": round(letter, 2) if letter else None, "zoom": round(zoom, 3),
-                       "photo_scale": round(zoom * photo_scale, 3)}
+                       "photo_scale": round(scale_to_photo, 3)}
     out_w, out_h = max(16, int(round(part_w * zoom))), max(16, int(round(part_h * zoom)))
     final_to_photo = part_to_photo @ scale_matrix(zoom)
 
@@ -424,7 +425,6 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
     with rec.step(steps, "warp") as step:
         if mesh is not None:
             level = 0
-            scale_to_photo = zoom * photo_scale
             source = pixels
             if scale_to_photo < 0.55:
                 level = 1
@@ -457,13 +457,12 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
     rec.show(f"{tag}flatten", flat)
 
     with rec.step(steps, "deblur") as step:
-        scale_to_photo = zoom * photo_scale
-        same_photo = next((b.scaled(scale_to_photo / s) for s, b in (shake or {}).items()), None)
+        same_photo = shake[0][1].scaled(scale_to_photo / shake[0][0]) if shake else None
         blur = measure_blur(flat, same_photo=same_photo) if options.deblur else None
         if blur is not None and blur.found:
             flat = deblur(flat, blur)
             if shake is not None and not shake:
-                shake[scale_to_photo] = blur
+                shake.append((scale_to_photo, blur))
         # what a smear undone leaves soft; a page without letters has no text edges to measure
         defocus = measure_defocus(flat) if options.deblur and letter is not None else None
         if defocus is not None and defocus.found:
