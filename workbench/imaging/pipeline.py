@@ -20,6 +20,7 @@ import numpy as np
 from workbench.imaging import dewarp as dewarping
 from workbench.imaging.components import off_the_edge
 from workbench.imaging.deblur import Blur, deblur, measure_blur, measure_defocus, refocus
+from workbench.imaging.denoise import measure_noise, smooth
 from workbench.imaging.geometry import (
     map_points,
     remap_grid,
@@ -84,6 +85,7 @@ class PipelineOptions:
     split_spreads: bool = True
     dewarp: bool = True
     flatten: bool = True
+    denoise: bool = True  # smooth the grain of a dark photo where it drowns faint letters
     deblur: bool = True  # undo motion blur (a shaking hand) and soft edges (defocus, carbon) when measured
     remove_colours: bool = True  # stamps, pencil: an ink of another colour than the text
     binarize: bool = False  # hand Tesseract the clean grey page unless asked
@@ -455,6 +457,14 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
         flat = flatten(projected) if options.flatten else projected
         step.params = {"enabled": options.flatten}
     rec.show(f"{tag}flatten", flat)
+
+    with rec.step(steps, "denoise") as step:
+        noise = measure_noise(flat) if options.denoise else None
+        if noise is not None and noise.found:
+            flat = smooth(flat)
+        step.params = noise.params() if noise is not None else {"enabled": False}
+    if noise is not None and noise.found:
+        rec.show(f"{tag}denoise", flat)
 
     with rec.step(steps, "deblur") as step:
         same_photo = shake[0][1].scaled(scale_to_photo / shake[0][0]) if shake else None

@@ -1,0 +1,66 @@
+"""Sensor noise: measured against the ink's depth, smoothed only where the letters drown in it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.test_imaging import render
+from workbench.imaging.denoise import _quantile, measure_noise, smooth
+from workbench.imaging.load import load_photo
+from workbench.imaging.pipeline import PipelineOptions, prepare
+
+
+def inked(depth: float, noise: float, seed: int = 0) -> np.ndarray:
+    """A page of typescript ``depth`` grey levels darker than its paper (220), with white noise of ``noise``."""
+    ink = (255 - render().astype(np.float32)) / 255
+    rng = np.random.default_rng(seed)
+    page = 220 - depth * ink + rng.normal(0, noise, ink.shape)
+    return np.clip(page, 0, 255).astype(np.uint8)
+
+
+def test_a_quantile_of_whole_grey_levels_falls_between_them() -> None:
+    histogram = np.bincount([0, 1, 1, 2, 2, 2, 3, 3], minlength=8)
+    assert _quantile(histogram, 0.5) == pytest.approx(2.0 - 0.5 + 1 / 3)  # half of 8 is one into the 2s
+    assert 0 < _quantile(np.bincount([0] * 10 + [1] * 10), 0.25) < 0.5
+
+
+@pytest.mark.parametrize("noise", [2.0, 4.0, 8.0])
+def test_white_noise_is_measured_at_half_the_page_scale(noise: float) -> None:
+    measured = measure_noise(inked(200, noise))
+    assert measured.spread == pytest.approx(noise / 2, rel=0.15)  # four pixels averaged halve it
+    assert 0.85 * 200 < measured.depth < 200 + 2 * noise  # the letters' darkest 1%, their edges soft
+
+
+def test_only_faint_ink_in_strong_noise_is_smoothed() -> None:
+    assert measure_noise(inked(35, 6.0)).found  # a dark photo of a carbon copy
+    assert not measure_noise(inked(35, 1.0)).found  # the same ink in a well-lit photo
+    assert not measure_noise(inked(200, 6.0)).found  # black typing in a dark photo: the letters stand clear
+    faint = inked(35, 6.0)
+    assert measure_noise(smooth(faint)).clarity > 2 * measure_noise(faint).clarity > 0
+    assert not measure_noise(np.full((300, 300), 255, np.uint8)).found  # blank paper, no noise
+    assert not measure_noise(inked(10, 0.5)).found  # a clean scan's faint pencil: no grain to smooth
+
+
+def test_a_dark_photo_of_a_carbon_copy_is_smoothed_and_read(tmp_path: Path) -> None:
+    """A faint carbon copy in a dark, grainy photo: stretched as it is, its grain reads as noise."""
+    from workbench.metrics import cer
+    from workbench.ocr.quality import settle
+    from workbench.ocr.reading import read_page
+    from workbench.ocr.tesseract import SAUVOLA, TesseractEngine
+    from workbench.synthetic import load_text, write_sample
+
+    files = write_sample(tmp_path, "dark", text=load_text("prereform_1919"), font="FreeMono", seed=21048,
+                         size_pt=10.0, damages=("perspective", "carbon", "dark", "rotate", "noise"), long_side=4000)
+    truth = files.ground_truth.read_text(encoding="utf-8")
+    engine = TesseractEngine(thresholding=SAUVOLA)
+    errors = {}
+    for denoise in (True, False):
+        page = prepare(load_photo(files.image), PipelineOptions(denoise=denoise, upside_down=False))[0]
+        step = next(s for s in page.steps if s.name == "denoise").params
+        assert step.get("smoothed") is (True if denoise else None)
+        reading = read_page(engine, page.image, languages="rus", timeout=300, psm=page.psm)
+        errors[denoise] = cer(truth, settle(reading, page.image, "rus")[0].text)
+    assert errors[True] < 0.4 and errors[True] < errors[False] - 0.3
