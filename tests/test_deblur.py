@@ -222,3 +222,41 @@ def test_the_other_page_s_smear_is_not_forced_on_a_sharp_page() -> None:
     assert not measure_blur(page_text(), same_photo=Blur(0.3, 30.0, 12)).found
     found = measure_blur(smeared(page_text(), 12, 30.0), same_photo=Blur(0.3, 120.0, 12))
     assert found.found and abs((found.angle - 30 + 90) % 180 - 90) < 10  # its own smear comes first
+
+
+def stretched_below(points: np.ndarray) -> np.ndarray:
+    """A page-to-photo map whose rows grow wider down the page: twice as wide 1000 px below the top."""
+    x, y = points[:, 0], points[:, 1]
+    return np.column_stack([x * (1 + y / 1000), y])
+
+
+def test_one_shake_of_the_photo_is_a_longer_smear_where_the_page_was_stretched_less() -> None:
+    measured = Blur(0.3, 0.0, 10, at=(0.0, 0.0))  # across the page at its top: 10 photo pixels
+    below = measured.seen_at((0.0, 1000.0), stretched_below)
+    assert below.length == pytest.approx(5, abs=0.1) and abs((below.angle + 90) % 180 - 90) < 1
+    assert measured.seen_at((0.0, 0.0), stretched_below).length == pytest.approx(10, abs=0.1)
+    diagonal = Blur(0.3, 45.0, 10, at=(0.0, 0.0)).seen_at((0.0, 1000.0), stretched_below)
+    # the photo's 45 degrees where rows are twice as wide: half as far across the page for as far down it
+    assert diagonal.angle == pytest.approx(np.degrees(np.arctan(2)), abs=0.5)
+    gaussian = Blur(0.3, 0.0, 0, spread=2.0, at=(0.0, 0.0)).seen_at((0.0, 1000.0), stretched_below)
+    assert gaussian.length == 0 and gaussian.spread == pytest.approx(1.0, abs=0.05)
+    assert Blur(0.3, 0.0, 10).seen_at((0.0, 1000.0), stretched_below).length == 10  # not measured anywhere
+
+
+def test_a_smear_that_changes_over_the_page_is_undone_part_by_part() -> None:
+    """The top half smeared by 8 pixels, the bottom by 16 (a page seen at a slant and rectified): each tile is
+    undone with its own smear, closer to the sharp page than one smear for the whole of it."""
+    sharp = page_text()
+    half = sharp.shape[0] // 2
+    blurred = np.vstack([smeared(sharp, 8, 0.0)[:half], smeared(sharp, 16, 0.0)[half:]])
+
+    def kernel_at(x: float, y: float) -> np.ndarray:
+        return motion_kernel(8 if y < half else 16, 0.0)
+
+    def error(restored: np.ndarray) -> float:
+        inner = slice(64, -64)  # the seam's tiles see both smears
+        return float(np.abs(restored.astype(np.float32) - sharp)[inner, inner].mean())
+
+    part_by_part = 255 - wiener(255 - blurred, motion_kernel(12, 0.0), tile=256, kernel_at=kernel_at)
+    assert error(part_by_part) < 0.9 * min(error(255 - wiener(255 - blurred, motion_kernel(n, 0.0), tile=256))
+                                           for n in (8, 12, 16))

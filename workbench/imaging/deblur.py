@@ -101,6 +101,7 @@ class Blur:
     length: float  # pixels; 0 when no smear was measured
     after: float | None = None  # the anisotropy once the smear is undone, on the measured tiles
     spread: float = 0.0  # sigma of a Gaussian smear along ``angle`` (no box smear's trough), pixels
+    at: tuple[float, float] | None = None  # page point (x, y) the smear was measured about: its tiles' centre
 
     @property
     def found(self) -> bool:
@@ -113,17 +114,53 @@ class Blur:
     def noise_to_signal(self) -> float:
         return NOISE_TO_SIGNAL if self.length else SPREAD_NOISE_TO_SIGNAL
 
-    def params(self) -> dict[str, float | None]:
+    def params(self) -> dict[str, float | list[int] | None]:
         return {"anisotropy": round(self.anisotropy, 3), "angle": round(self.angle, 1), "length": self.length,
-                "spread": round(self.spread, 2), "after": None if self.after is None else round(self.after, 3)}
+                "spread": round(self.spread, 2), "after": None if self.after is None else round(self.after, 3),
+                "at": None if self.at is None else [round(v) for v in self.at]}
 
     def scaled(self, factor: float) -> Blur:
         """The same smear on a page resampled by ``factor``."""
         return Blur(self.anisotropy, self.angle, round(self.length * factor), spread=self.spread * factor)
 
+    def seen_at(self, point: tuple[float, float], to_photo: Callable[[np.ndarray], np.ndarray]) -> Blur:
+        """The smear about another ``point`` of a page rectified from a photo (``to_photo`` maps page points
+        to photo points).
+
+        A shaking hand smears the photo evenly; rectifying a page seen at a slant stretches its far end more
+        than its near end, so the page's smear grows and turns from one end to the other. The smear measured
+        about ``at`` is carried into the photo by the map's local derivative there, and back at ``point``.
+        """
+        if self.at is None:
+            return self
+        photo = _derivative(to_photo, self.at) @ _vector(self.angle, self.length or self.spread)
+        local = np.linalg.solve(_derivative(to_photo, point), photo)
+        size = float(np.hypot(*local))
+        angle = math.degrees(math.atan2(local[1], local[0])) % 180
+        if self.length:
+            return Blur(self.anisotropy, angle, size, after=self.after, at=point)
+        return Blur(self.anisotropy, angle, 0, after=self.after, spread=size, at=point)
+
+
+def _vector(angle: float, size: float) -> np.ndarray:
+    return size * np.array([math.cos(math.radians(angle)), math.sin(math.radians(angle))])
+
+
+def _derivative(to_photo: Callable[[np.ndarray], np.ndarray], point: tuple[float, float]) -> np.ndarray:
+    """The 2 x 2 derivative of a page-to-photo map at a page point, by central differences of 8 pixels."""
+    x, y = point
+    d = 8.0
+    ends = to_photo(np.array([[x + d, y], [x - d, y], [x, y + d], [x, y - d]], dtype=np.float64))
+    return np.column_stack([(ends[0] - ends[1]) / (2 * d), (ends[2] - ends[3]) / (2 * d)])
+
 
 def _ink_tiles(grey: np.ndarray) -> list[np.ndarray]:
     """The ``TILES`` tiles of the page with the most contrast: text, not margin."""
+    return [grey[top:top + TILE, left:left + TILE] for top, left in _ink_tile_origins(grey)]
+
+
+def _ink_tile_origins(grey: np.ndarray) -> list[tuple[int, int]]:
+    """The top left corners of the ``TILES`` tiles with the most contrast."""
     height, width = grey.shape
     if height < TILE or width < TILE:
         return []
@@ -137,7 +174,7 @@ def _ink_tiles(grey: np.ndarray) -> list[np.ndarray]:
     spread = variance[:-1, :-1] + variance[1:, :-1] + variance[:-1, 1:] + variance[1:, 1:]  # 2 x 2 cells a tile
     order = np.argsort(spread.ravel())[::-1][:TILES]
     top, left = np.unravel_index(order, spread.shape)
-    return [grey[r * half:r * half + TILE, c * half:c * half + TILE] for r, c in zip(top, left, strict=True)]
+    return [(int(r) * half, int(c) * half) for r, c in zip(top, left, strict=True)]
 
 
 def _edge_profile(tiles: list[np.ndarray]) -> np.ndarray:
@@ -280,9 +317,12 @@ def measure_blur(grey: np.ndarray, *, same_photo: Blur | None = None) -> Blur:
     """
     if grey.ndim == 3:
         grey = cv2.cvtColor(grey, cv2.COLOR_BGR2GRAY)
-    tiles = _ink_tiles(grey)
-    if not tiles:
+    origins = _ink_tile_origins(grey)
+    if not origins:
         return Blur(anisotropy=1.0, angle=0.0, length=0)
+    tiles = [grey[top:top + TILE, left:left + TILE] for top, left in origins]
+    at = (float(np.mean([left for _, left in origins])) + TILE / 2,
+          float(np.mean([top for top, _ in origins])) + TILE / 2)
     profile = _edge_profile(tiles)
     anisotropy, angle = _profile_anisotropy(profile)
     if not ANISOTROPY[0] <= anisotropy <= ANISOTROPY[1]:
@@ -310,6 +350,7 @@ def measure_blur(grey: np.ndarray, *, same_photo: Blur | None = None) -> Blur:
         after, _ = _anisotropy(restored)
         blur.after = after
         if after >= anisotropy + (MIN_GAIN if blur.length else SPREAD_GAIN) and not _smear_left(restored, blur):
+            blur.at = at
             return blur
     return Blur(anisotropy=anisotropy, angle=angle, length=0, after=after)  # what the last one tried gave
 
@@ -420,15 +461,19 @@ def _wiener_multiplier(kernel: np.ndarray, size: int, noise_to_signal: float) ->
 
 
 def wiener(ink: np.ndarray, kernel: np.ndarray, *, noise_to_signal: float = NOISE_TO_SIGNAL,
-           tile: int = 512) -> np.ndarray:
+           tile: int = 512, kernel_at: Callable[[float, float], np.ndarray] | None = None) -> np.ndarray:
     """Undo a known blur of an ink image (paper 0), tile by tile; tiles without ink are left as they are.
 
     Overlapping tiles (overlap-save) keep each FFT small and in cache: a whole page at once is slower. The
     overlap holds most of the inverse filter's tail, not all of it: along a seam the result differs from
-    one whole-page pass by under one grey level on average.
+    one whole-page pass by under one grey level on average. ``kernel_at`` gives the blur about a page
+    point (x, y) where it changes over the page: each tile is undone with its centre's.
     """
     tile += tile % 2  # the packed multiplier is laid out for an even size
     height, width = ink.shape
+    if kernel_at is not None:  # the widest of the corners' and the centre's sets the overlap
+        kernel = max((kernel_at(x, y) for x, y in ((0, 0), (width, 0), (0, height), (width, height),
+                                                   (width / 2, height / 2))), key=len)
     margin = max(16, 2 * kernel.shape[0])
     step = tile - 2 * margin
     if step < tile // 4:
@@ -445,14 +490,25 @@ def wiener(ink: np.ndarray, kernel: np.ndarray, *, noise_to_signal: float = NOIS
             if float(core.max()) < 24:  # blank paper: nothing to sharpen
                 out[y:y + step, x:x + step] = core
                 continue
+            if kernel_at is not None:
+                multiplier = _wiener_multiplier(kernel_at(x + step / 2, y + step / 2), tile, noise_to_signal)
             restored = cv2.idft(cv2.multiply(cv2.dft(window), multiplier),
                                 flags=cv2.DFT_REAL_OUTPUT | cv2.DFT_SCALE)
             out[y:y + step, x:x + step] = restored[margin:margin + step, margin:margin + step]
     return np.clip(out[:height, :width], 0, 255).astype(np.uint8)
 
 
-def deblur(grey: np.ndarray, blur: Blur) -> np.ndarray:
-    """The page with its measured smear undone; the page itself when none was measured."""
+def deblur(grey: np.ndarray, blur: Blur, *,
+           to_photo: Callable[[np.ndarray], np.ndarray] | None = None) -> np.ndarray:
+    """The page with its measured smear undone; the page itself when none was measured.
+
+    ``to_photo`` maps page points to the photo's: the smear is then undone as the photo's one shake seen
+    about each part of the page (``Blur.seen_at``).
+    """
     if not blur.found:
         return grey
-    return 255 - wiener(255 - grey, blur.kernel(), noise_to_signal=blur.noise_to_signal)
+    kernel_at = None
+    if to_photo is not None and blur.at is not None:
+        def kernel_at(x: float, y: float) -> np.ndarray:
+            return blur.seen_at((x, y), to_photo).kernel()
+    return 255 - wiener(255 - grey, blur.kernel(), noise_to_signal=blur.noise_to_signal, kernel_at=kernel_at)

@@ -470,7 +470,7 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
         same_photo = shake[0][1].scaled(scale_to_photo / shake[0][0]) if shake else None
         blur = measure_blur(flat, same_photo=same_photo) if options.deblur else None
         if blur is not None and blur.found:
-            flat = deblur(flat, blur)
+            flat = deblur(flat, blur, to_photo=transform.apply)
             if shake is not None and not shake:
                 shake.append((scale_to_photo, blur))
         # what a smear undone leaves soft; a page without letters has no text edges to measure
