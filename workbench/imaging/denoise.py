@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-ROW_STRIDE = 32  # pairs of rows this far apart are measured: about 100 pairs on a page, 3 ms
+ROW_STRIDE = 32  # pairs of rows this far apart are measured: about 100 pairs on a page, 2 ms
 # Below this the letters drown: on plans 21000-23000 the three pages read as nothing had 10.9 to 16.2, and
 # smoothing brought them to 22-89%; dark photos of black typing (20 to 25) and carbon copies (22 to 25) lost
 # up to 0.5 points when smoothed, a mixed photo at 17.8 the same.
@@ -57,6 +57,11 @@ def _quantile(histogram: np.ndarray, q: float) -> float:
     return k - 0.5 + share if k else 0.5 * share
 
 
+def _histogram(values: np.ndarray, bins: int) -> np.ndarray:
+    """Counts of the whole numbers 0 to ``bins - 1`` (OpenCV's histogram: twice as quick as numpy's)."""
+    return cv2.calcHist([np.ascontiguousarray(values)], [0], None, [bins], [0, bins]).ravel()
+
+
 def measure_noise(flat: np.ndarray) -> Noise:
     """The noise's spread and the ink's depth, on a pair of rows every ``ROW_STRIDE`` rows of a flattened page.
 
@@ -70,10 +75,11 @@ def measure_noise(flat: np.ndarray) -> Noise:
     first, second = flat[0:last:ROW_STRIDE, : width // 2 * 2], flat[1:last:ROW_STRIDE, : width // 2 * 2]
     if first.size == 0:
         return Noise(0.0, 0.0)
-    four = (first.astype(np.int16) + second).reshape(len(first), -1, 2).sum(axis=2)  # sums of 2 x 2 pixels
-    differences = np.abs(np.diff(four, axis=1)).ravel()
-    spread = _quantile(np.bincount(differences, minlength=4 * 255 + 1), 0.5) / 4 * 1.4826 / math.sqrt(2)
-    levels = np.bincount(first.ravel(), minlength=256) + np.bincount(second.ravel(), minlength=256)
+    pairs = cv2.add(first, second, dtype=cv2.CV_16U)
+    four = pairs[:, 0::2] + pairs[:, 1::2]  # sums of 2 x 2 pixels
+    differences = cv2.absdiff(four[:, 1:], four[:, :-1])
+    spread = _quantile(_histogram(differences, 4 * 255 + 1), 0.5) / 4 * 1.4826 / math.sqrt(2)
+    levels = _histogram(first, 256) + _histogram(second, 256)
     return Noise(spread, _quantile(levels, 0.5) - _quantile(levels, 0.01))
 
 
