@@ -371,15 +371,19 @@ class Defocus:
 def edge_width(tiles: list[np.ndarray]) -> float:
     """The sigma of a Gaussian edge with the tiles' contrast and steepest rise (page pixels)."""
     stack = np.vstack(tiles)
-    gx = cv2.Sobel(stack, cv2.CV_32F, 1, 0, ksize=3)[::2, ::2]  # every other pixel says the same
-    gy = cv2.Sobel(stack, cv2.CV_32F, 0, 1, ksize=3)[::2, ::2]
+    # every other pixel says the same; Sobel of 8-bit grey is a whole number within 16 bits, computed so faster
+    gx = cv2.Sobel(stack, cv2.CV_16S, 1, 0, ksize=3)[::2, ::2].astype(np.float32)
+    gy = cv2.Sobel(stack, cv2.CV_16S, 0, 1, ksize=3)[::2, ::2].astype(np.float32)
     return float(_gaussian_edge_width(_contrast(stack), _percentile(cv2.magnitude(gx, gy), 99.5)))
 
 
 def _percentile(values: np.ndarray, q: float) -> float:
-    """One percentile by partition (no sort, no interpolation): np.percentile takes several times longer."""
+    """One percentile, the k-th smallest value (no interpolation): by counting for 8-bit grey, by partition
+    otherwise (np.percentile takes several times longer than either)."""
     flat = values.ravel()
     k = min(len(flat) - 1, int(len(flat) * q / 100))
+    if flat.dtype == np.uint8:
+        return float(np.searchsorted(np.cumsum(np.bincount(flat, minlength=256)), k, side="right"))
     return float(np.partition(flat, k)[k])
 
 
