@@ -241,6 +241,15 @@ def test_one_shake_of_the_photo_is_a_longer_smear_where_the_page_was_stretched_l
     gaussian = Blur(0.3, 0.0, 0, spread=2.0, at=(0.0, 0.0)).seen_at((0.0, 1000.0), stretched_below)
     assert gaussian.length == 0 and gaussian.spread == pytest.approx(1.0, abs=0.05)
     assert Blur(0.3, 0.0, 10).seen_at((0.0, 1000.0), stretched_below).length == 10  # not measured anywhere
+    assert measured.seen_at((0.0, 5000.0), stretched_below).length == pytest.approx(5)  # 6 times as wide: at most 2
+
+
+def test_a_degenerate_page_map_keeps_the_smear_measured() -> None:
+    def flattened(points: np.ndarray) -> np.ndarray:
+        return np.column_stack([points[:, 0], np.zeros(len(points))])
+
+    measured = Blur(0.3, 30.0, 10, at=(0.0, 0.0))
+    assert measured.seen_at((100.0, 100.0), flattened) is measured
 
 
 def test_a_smear_that_changes_over_the_page_is_undone_part_by_part() -> None:

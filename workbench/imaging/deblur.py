@@ -29,6 +29,7 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
+SMEAR_RANGE = 2.0  # a smear seen about another part of the page is at most this many times longer or shorter
 TILE = 256  # side of the tiles the blur is measured on
 TILES = 16  # the tiles with most ink
 ORIENTATIONS = 24  # bins of edge orientation over 180 degrees
@@ -133,9 +134,15 @@ class Blur:
         """
         if self.at is None:
             return self
-        photo = _derivative(to_photo, self.at) @ _vector(self.angle, self.length or self.spread)
-        local = np.linalg.solve(_derivative(to_photo, point), photo)
-        size = float(np.hypot(*local))
+        base = self.length or self.spread
+        photo = _derivative(to_photo, self.at) @ _vector(self.angle, base)
+        here = _derivative(to_photo, point)
+        if abs(float(np.linalg.det(here))) < 1e-6:  # a degenerate map: nothing to carry the smear by
+            return self
+        local = np.linalg.solve(here, photo)
+        # a page seen so steeply that its scale changes more than twice over is beyond this model (or the map
+        # is extrapolated past the page): the smear is kept within half and twice the one measured
+        size = min(max(float(np.hypot(*local)), base / SMEAR_RANGE), base * SMEAR_RANGE)
         angle = math.degrees(math.atan2(local[1], local[0])) % 180
         if self.length:
             return Blur(self.anisotropy, angle, size, after=self.after, at=point)
