@@ -163,7 +163,11 @@ def _derivative(to_photo: Callable[[np.ndarray], np.ndarray], point: tuple[float
 
 def _ink_tiles(grey: np.ndarray) -> list[np.ndarray]:
     """The ``TILES`` tiles of the page with the most contrast: text, not margin."""
-    return [grey[top:top + TILE, left:left + TILE] for top, left in _ink_tile_origins(grey)]
+    return _tiles_at(grey, _ink_tile_origins(grey))
+
+
+def _tiles_at(grey: np.ndarray, origins: list[tuple[int, int]]) -> list[np.ndarray]:
+    return [grey[top:top + TILE, left:left + TILE] for top, left in origins]
 
 
 def _ink_tile_origins(grey: np.ndarray) -> list[tuple[int, int]]:
@@ -327,7 +331,7 @@ def measure_blur(grey: np.ndarray, *, same_photo: Blur | None = None) -> Blur:
     origins = _ink_tile_origins(grey)
     if not origins:
         return Blur(anisotropy=1.0, angle=0.0, length=0)
-    tiles = [grey[top:top + TILE, left:left + TILE] for top, left in origins]
+    tiles = _tiles_at(grey, origins)
     at = (float(np.mean([left for _, left in origins])) + TILE / 2,
           float(np.mean([top for top, _ in origins])) + TILE / 2)
     profile = _edge_profile(tiles)
@@ -489,7 +493,14 @@ def wiener(ink: np.ndarray, kernel: np.ndarray, *, noise_to_signal: float = NOIS
     step = tile - 2 * margin
     if step < tile // 4:
         raise ValueError(f"a {kernel.shape[0]}-pixel kernel is too wide for {tile}-pixel tiles")
-    multiplier = _wiener_multiplier(kernel, tile, noise_to_signal)
+    if kernel_at is None:
+        uniform = _wiener_multiplier(kernel, tile, noise_to_signal)
+
+        def multiplier_at(x: float, y: float) -> np.ndarray:
+            return uniform
+    else:
+        def multiplier_at(x: float, y: float) -> np.ndarray:
+            return _wiener_multiplier(kernel_at(x, y), tile, noise_to_signal)
     rows, cols = -(-height // step) * step, -(-width // step) * step
     padded = cv2.copyMakeBorder(ink, margin, rows - height + margin, margin, cols - width + margin,
                                 cv2.BORDER_REFLECT).astype(np.float32)
@@ -501,9 +512,7 @@ def wiener(ink: np.ndarray, kernel: np.ndarray, *, noise_to_signal: float = NOIS
             if float(core.max()) < 24:  # blank paper: nothing to sharpen
                 out[y:y + step, x:x + step] = core
                 continue
-            if kernel_at is not None:
-                multiplier = _wiener_multiplier(kernel_at(x + step / 2, y + step / 2), tile, noise_to_signal)
-            restored = cv2.idft(cv2.multiply(cv2.dft(window), multiplier),
+            restored = cv2.idft(cv2.multiply(cv2.dft(window), multiplier_at(x + step / 2, y + step / 2)),
                                 flags=cv2.DFT_REAL_OUTPUT | cv2.DFT_SCALE)
             out[y:y + step, x:x + step] = restored[margin:margin + step, margin:margin + step]
     return np.clip(out[:height, :width], 0, 255).astype(np.uint8)

@@ -460,10 +460,10 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
 
     with rec.step(steps, "denoise") as step:
         noise = measure_noise(flat) if options.denoise else None
-        if noise is not None and noise.found:
+        if smoothed := noise is not None and noise.found:
             flat = smooth(flat)
         step.params = noise.params() if noise is not None else {"enabled": False}
-    if noise is not None and noise.found:
+    if smoothed:
         rec.show(f"{tag}denoise", flat)
 
     with rec.step(steps, "deblur") as step:
