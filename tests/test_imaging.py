@@ -15,7 +15,7 @@ from workbench.imaging.geometry import STRIP_ROWS, remap_grid, rot90_matrix, rot
 from workbench.imaging.light import fit_ink, flatten, ink_level_beside_dark, ink_mask
 from workbench.imaging.load import Photo
 from workbench.imaging.orientation import check_upside_down, clearly_upright
-from workbench.imaging.pagedetect import find_page, find_text_box
+from workbench.imaging.pagedetect import find_page, find_text_box, off_page
 from workbench.imaging.pipeline import PipelineOptions, debug_writer, prepare
 from workbench.imaging.skew import line_direction
 from workbench.imaging.spread import find_gutter
@@ -667,3 +667,65 @@ def test_a_long_thin_stroke_is_no_text_line() -> None:
     h, w = mask.shape
     cv2.line(mask, (100, h - 40), (w - 100, h - 40 - int(0.15 * (w - 200))), 255, 4)
     assert len(find_lines(mask, letter)) == lines
+
+
+def test_letter_height_is_that_of_the_letters_not_of_the_more_numerous_specks_around_them() -> None:
+    """A faded, blurred page: a few lines of letters in a field of grain that the mask keeps as specks."""
+    lines = "\n".join(TEXT.split("\n")[:2])
+    page = render(lines, size=26, width=1500, min_height=1500)
+    rng = np.random.default_rng(11)
+    for _ in range(500):  # three times as many as the letters
+        x, y, side = int(rng.integers(0, 1500)), int(rng.integers(200, 1500)), int(rng.integers(2, 4))
+        page[y:y + side, x:x + side] = 20
+    mask = ink_mask(page)
+    clean = letter_height(ink_mask(render(lines, size=26, width=1500, min_height=1500)))
+    assert clean is not None and letter_height(mask) == pytest.approx(clean, abs=1.0)
+
+
+def curled_at_the_top(page: np.ndarray, lift: float) -> np.ndarray:
+    """The top of the page curled up towards its right edge by ``lift`` pixels, less and less down to its foot."""
+    height, width = page.shape
+    xs = np.arange(width, dtype=np.float32)[None, :]
+    ys = np.arange(height, dtype=np.float32)[:, None]
+    rise = lift * (xs / width) ** 2 * (1 - ys / height)
+    return cv2.remap(page, np.tile(xs, (height, 1)), (ys + rise).astype(np.float32), cv2.INTER_LINEAR,
+                     borderValue=255)
+
+
+def test_the_pipeline_finds_the_lines_of_a_page_curled_at_the_top_and_flat_at_its_foot() -> None:
+    """Each line bends its own way: no straight profile across the page or either half lines them up."""
+    curled = curled_at_the_top(render("\n".join([TEXT.strip()] * 3), size=22, width=1080), 160)
+    mask = ink_mask(curled)
+    assert line_direction(mask).strength < 1.8
+    for halves in ((mask[:, :540], mask[:, 540:]), (mask[:500], mask[500:])):
+        assert min(line_direction(m, extent_weighted=True).strength for m in halves) < 1.8
+    steps = prepare(as_photo(cv2.cvtColor(curled, cv2.COLOR_GRAY2BGR)), PipelineOptions(upside_down=False))[0].steps
+    assert next(s for s in steps if s.name == "orientation").params["strength"] >= 1.8
+    assert next(s for s in steps if s.name == "scale").params["letter_height"] is not None
+    assert next(s for s in steps if s.name == "dewarp").params["applied"]
+
+
+def test_a_solid_dark_band_beyond_the_page_edge_is_found_and_the_text_is_not() -> None:
+    page = render()
+    assert off_page(page) is None
+    height, width = page.shape
+    banded = page.copy()
+    edge = (width - 60 - 40 * np.sin(np.linspace(0, np.pi, height))).astype(int)  # a curled edge bows inwards
+    for y in range(height):
+        banded[y, edge[y]:] = 15
+    beyond = off_page(banded)
+    assert beyond is not None
+    band = banded == 15
+    assert np.count_nonzero(beyond[band]) / np.count_nonzero(band) > 0.98
+    assert not beyond[page < 128].any()  # no letter taken for table
+
+
+def test_the_page_image_gets_paper_where_the_photo_showed_table_beyond_the_page_edge() -> None:
+    page = render()
+    height, width = page.shape
+    page[:, width - 90:] = 10  # table inside the quad, as beside a curled edge: black after the contrast step
+    prepared = prepare(as_photo(cv2.cvtColor(page, cv2.COLOR_GRAY2BGR)), PipelineOptions(upside_down=False))[0]
+    assert next(s for s in prepared.steps if s.name == "off-page").params["share"] > 0.01
+    right = prepared.image[:, -20:]
+    assert right.min() == 255
+    assert prepared.display[:, -20:].mean() < 128  # the editor still shows the photo as it was

@@ -45,7 +45,7 @@ from workbench.imaging.light import (
 )
 from workbench.imaging.load import Photo
 from workbench.imaging.orientation import Reader, check_upside_down, clearly_upright, tesseract_reader
-from workbench.imaging.pagedetect import find_page, find_text_box, inset
+from workbench.imaging.pagedetect import find_page, find_text_box, inset, off_page
 from workbench.imaging.skew import LineDirection, line_direction
 from workbench.imaging.spread import find_gutter
 from workbench.imaging.textsize import letter_height
@@ -63,6 +63,9 @@ LINE_STRENGTH = 1.8
 # finds none: a steep curl's halves sloped 12 degrees apart (one each way); noise that finds lines in a half
 # now and then does so at unrelated angles.
 HALVES_AGREE = 15.0
+# Text lines found one by one as curves (see dewarp.find_lines) that show a page has lines when no straight
+# profile across it does: a page curled one way at the top and flat at the bottom.
+MIN_CURLED_LINES = 6
 MAX_SIDE = 6000  # no page image longer than this, whatever the letter height says
 # Within this band of page pixels per photo pixel the photo keeps its own resolution: the letters are near
 # enough the target height, and the letter height itself is measured on the small copy only to a pixel (10 pt
@@ -288,6 +291,10 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
                     if both is not None:
                         direction = both
                         break
+            if direction.strength < LINE_STRENGTH and options.orientation:
+                # A curl that bends each line its own way defeats every straight profile; the lines are still
+                # there, one by one, if the page lies as it is (a page on its side shows none this way).
+                direction = _curled_lines(page_mask) or direction
             has_lines = direction.strength >= LINE_STRENGTH
             if has_lines:
                 turns = direction.quarter_turns if options.orientation else 0
@@ -339,6 +346,20 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
         if not upright:
             pages = _settle_upside_down(pages, options, rec)
     return pages
+
+
+def _curled_lines(mask: np.ndarray) -> LineDirection | None:
+    """The direction of a page's text lines found one by one as curves, when at least MIN_CURLED_LINES are:
+    the median tilt of their chords, given the least strength that counts as lines."""
+    letter = letter_height(mask)
+    if letter is None:
+        return None
+    lines = dewarping.find_lines(mask, letter)
+    if len(lines) < MIN_CURLED_LINES:
+        return None
+    tilts = [np.degrees(np.arctan2(np.polyval(line.coeffs, line.x0) - np.polyval(line.coeffs, line.x1),
+                                   line.x1 - line.x0)) for line in lines]
+    return LineDirection(angle=float(np.median(tilts)), strength=LINE_STRENGTH)
 
 
 def _halves(mask: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
@@ -486,6 +507,14 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
         grey = model.tone(flat)
         step.params = {"gain": round(model.gain, 2), "floor": round(model.floor, 1)}
     rec.show(f"{tag}contrast", grey)
+
+    with rec.step(steps, "off-page") as step:
+        beyond = off_page(grey) if options.detect_page else None
+        if beyond is not None:
+            cv2.bitwise_or(grey, beyond, dst=grey)  # a new image from the tone table: the display keeps it
+        step.params = {"share": round(cv2.countNonZero(beyond) / beyond.size, 3) if beyond is not None else 0.0}
+    if beyond is not None:
+        rec.show(f"{tag}off-page", grey)
 
     if options.binarize:
         with rec.step(steps, "binarize") as step:
