@@ -384,23 +384,24 @@ def find_text_box(mask: np.ndarray, background: np.ndarray | None = None) -> tup
     return x0, y0, x1, y1
 
 
-# Beyond a curled or torn page edge the crop holds table, which the contrast step turns black. Tesseract reads a
-# page beside a solid black band badly or not at all (a curled page's read went from 50% character errors to
-# 1.4% with the band made white), so the OCR image gets paper there instead.
-OFF_PAGE_SIDE = 1000  # long side of the sample the dark bands are looked for on
-OFF_PAGE_DARK = 128  # grey level below which a pixel of the finished page is ink or no paper
-OFF_PAGE_SOLID = 5  # sample pixels: dark this wide in every direction is no letter stroke
+# Beyond a curled or torn page edge the crop holds table. Counted as ink, its black set the tone so that the
+# text stayed pale grey, and Tesseract reads a page beside a solid black band badly or not at all (a curled
+# page: 50% character errors); so the band is no ink to the tone and paper in the OCR image.
+OFF_PAGE_SIDE = 1000  # long side to which a larger image is sampled down first
+OFF_PAGE_DARK = 128  # grey level below which a pixel of the flattened page is ink or no paper
+OFF_PAGE_SOLID = 5  # pixels: dark this wide every way is no letter stroke on a page sampled to 260 px
 # Share of the page below which dark along the border is a rim of grain or a frayed edge, not a band of table:
 # whitening such rims (0.3-1% of a page) changed readings both ways, by up to 3 points, at random.
 OFF_PAGE_MIN_SHARE = 0.02
 
 
 def off_page(grey: np.ndarray) -> np.ndarray | None:
-    """Where a finished page shows solid dark bands that reach its border (255), or None if they cover less than
-    OFF_PAGE_MIN_SHARE of it.
+    """Where a flattened page shows solid dark bands that reach its border (255, at the given image's size), or
+    None if they cover less than OFF_PAGE_MIN_SHARE of it.
 
-    Letters' strokes are a few sample pixels wide, so an opening by OFF_PAGE_SOLID removes every letter and
-    leaves the solid dark; of that, only what touches the border is taken, as table beyond the page's edge.
+    Letters' strokes are a pixel or two wide on the ink step's sample of a page, so an opening by OFF_PAGE_SOLID
+    removes every letter and leaves the solid dark; of that, only what touches the border is taken, as table
+    beyond the page's edge.
     """
     height, width = grey.shape
     stride = max(1, math.ceil(max(height, width) / OFF_PAGE_SIDE))
@@ -419,4 +420,4 @@ def off_page(grey: np.ndarray) -> np.ndarray | None:
     if cv2.countNonZero(band) < least:
         return None
     grown = cv2.dilate(band, np.ones((3, 3), np.uint8))  # and the blurred rim around it
-    return cv2.resize(grown, (width, height), interpolation=cv2.INTER_NEAREST)
+    return grown if grown.shape == grey.shape else cv2.resize(grown, (width, height), interpolation=cv2.INTER_NEAREST)

@@ -465,11 +465,19 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
             step.params = {"size": [out_w, out_h], "mesh": False}
     rec.show(f"{tag}warp", colour)
 
-    with rec.step(steps, "ink") as step:
+    with rec.step(steps, "off-page") as step:
         stride = max(1, int(np.sqrt(colour.shape[0] * colour.shape[1] / INK_SAMPLE)))
         sample = colour[::stride, ::stride]
-        model = fit_ink(flatten(sample) if options.flatten else sample, remove_colours=options.remove_colours,
-                        paper=paper_colour(sample), has_text=letter is not None)
+        flat_sample = flatten(sample) if options.flatten else sample.copy()
+        # table beyond a curled edge: no ink, or its black would set the tone and leave the text grey
+        beyond = off_page(_grey(flat_sample)) if options.detect_page else None
+        if beyond is not None:
+            flat_sample[beyond > 0] = 255
+        step.params = {"share": round(cv2.countNonZero(beyond) / beyond.size, 3) if beyond is not None else 0.0}
+
+    with rec.step(steps, "ink") as step:
+        model = fit_ink(flat_sample, remove_colours=options.remove_colours, paper=paper_colour(sample),
+                        has_text=letter is not None)
         projected = model.project(colour)
         step.params = model.params()
     rec.show(f"{tag}ink", projected)
@@ -505,16 +513,10 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
 
     with rec.step(steps, "contrast") as step:
         grey = model.tone(flat)
+        if beyond is not None:  # paper for Tesseract; the display, another image, keeps the table
+            cv2.bitwise_or(grey, cv2.resize(beyond, grey.shape[::-1], interpolation=cv2.INTER_NEAREST), dst=grey)
         step.params = {"gain": round(model.gain, 2), "floor": round(model.floor, 1)}
     rec.show(f"{tag}contrast", grey)
-
-    with rec.step(steps, "off-page") as step:
-        beyond = off_page(grey) if options.detect_page else None
-        if beyond is not None:
-            cv2.bitwise_or(grey, beyond, dst=grey)  # a new image from the tone table: the display keeps it
-        step.params = {"share": round(cv2.countNonZero(beyond) / beyond.size, 3) if beyond is not None else 0.0}
-    if beyond is not None:
-        rec.show(f"{tag}off-page", grey)
 
     if options.binarize:
         with rec.step(steps, "binarize") as step:
