@@ -469,7 +469,7 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
         stride = max(1, int(np.sqrt(colour.shape[0] * colour.shape[1] / INK_SAMPLE)))
         sample = colour[::stride, ::stride]
         flat_sample = flatten(sample) if options.flatten else sample.copy()
-        # table beyond a curled edge: no ink, or its black would set the tone and leave the text grey
+        # table beyond a curled edge (see off_page): no ink to fit, and paper in the OCR image below
         beyond = off_page(_grey(flat_sample)) if options.detect_page else None
         if beyond is not None:
             flat_sample[beyond > 0] = 255
