@@ -10,7 +10,7 @@ from itertools import combinations
 import cv2
 import numpy as np
 
-from workbench.imaging.components import components
+from workbench.imaging.components import components, off_the_edge
 
 log = logging.getLogger(__name__)
 
@@ -387,37 +387,26 @@ def find_text_box(mask: np.ndarray, background: np.ndarray | None = None) -> tup
 # Beyond a curled or torn page edge the crop holds table, which the contrast step turns into a solid black band;
 # Tesseract reads a page beside one badly or not at all (a curled page: 50% character errors, 1.4% with the
 # band cropped away). So the band is left out of the ink fit, being no ink, and made paper in the OCR image.
-OFF_PAGE_SIDE = 1000  # long side to which a larger image is sampled down first
 OFF_PAGE_DARK = 128  # grey level below which a pixel of the flattened page is ink or no paper
-OFF_PAGE_SOLID = 5  # pixels: dark this wide every way is no letter stroke on a page sampled to 260 px
+OFF_PAGE_SOLID = 5  # pixels: dark this wide every way is no letter stroke on the ink step's sample of a page
 # Share of the page below which dark along the border is a rim of grain or a frayed edge, not a band of table:
 # whitening such rims (0.3-1% of a page) changed readings both ways, by up to 3 points, at random.
 OFF_PAGE_MIN_SHARE = 0.02
 
 
 def off_page(grey: np.ndarray) -> np.ndarray | None:
-    """Where a flattened page shows solid dark bands that reach its border (255, at the given image's size), or
-    None if they cover less than OFF_PAGE_MIN_SHARE of it.
+    """Where a flattened page, sampled as the ink step samples it (about 50,000 pixels), shows solid dark bands
+    that reach its border (255), or None if they cover less than OFF_PAGE_MIN_SHARE of it.
 
-    Letters' strokes are a pixel or two wide on the ink step's sample of a page, so an opening by OFF_PAGE_SOLID
-    removes every letter and leaves the solid dark; of that, only what touches the border is taken, as table
-    beyond the page's edge.
+    Letters' strokes are a pixel or two wide at that scale, so an opening by OFF_PAGE_SOLID removes every letter
+    and leaves the solid dark; of that, only what touches the border is taken, as table beyond the page's edge.
     """
-    height, width = grey.shape
-    stride = max(1, math.ceil(max(height, width) / OFF_PAGE_SIDE))
-    sample = cv2.resize(grey, (math.ceil(width / stride), math.ceil(height / stride)), interpolation=cv2.INTER_NEAREST)
-    _, dark = cv2.threshold(sample, OFF_PAGE_DARK - 1, 255, cv2.THRESH_BINARY_INV)
+    _, dark = cv2.threshold(grey, OFF_PAGE_DARK - 1, 255, cv2.THRESH_BINARY_INV)
     solid = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((OFF_PAGE_SOLID, OFF_PAGE_SOLID), np.uint8))
     least = OFF_PAGE_MIN_SHARE * solid.size
     if cv2.countNonZero(solid) < least:  # most pages: no solid dark at all, wherever it lies
         return None
-    count, found = cv2.connectedComponentsWithAlgorithm(solid, 8, cv2.CV_32S, cv2.CCL_GRANA)
-    labels = np.asarray(found, np.int32)
-    touching = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
-    chosen = np.zeros(count, np.uint8)
-    chosen[touching[touching > 0]] = 255
-    band = np.take(chosen, labels)
+    band = cv2.subtract(solid, off_the_edge(solid))  # what touches the border
     if cv2.countNonZero(band) < least:
         return None
-    grown = cv2.dilate(band, np.ones((3, 3), np.uint8))  # and the blurred rim around it
-    return grown if grown.shape == grey.shape else cv2.resize(grown, (width, height), interpolation=cv2.INTER_NEAREST)
+    return cv2.dilate(band, np.ones((3, 3), np.uint8))  # and the blurred rim around it
