@@ -15,7 +15,6 @@ from workbench.imaging.deblur import (
     Blur,
     _ink_tiles,
     _smear_left,
-    _smear_length,
     deblur,
     gaussian_kernel,
     line_gaussian,
@@ -45,16 +44,13 @@ def test_a_smear_is_measured_by_direction_and_length(length: int, angle: float) 
     assert abs(blur.length - length) <= 2
 
 
-def test_the_smear_is_the_first_trough_not_a_deeper_one_of_the_text_rhythm_after_it() -> None:
-    along = np.concatenate([np.linspace(1.0, 0.0, 9), [-0.1, -0.1],
-                            [-0.2, -0.28, -0.2],  # a smear at 12
-                            [-0.1, -0.1, -0.1],
-                            [-0.25, -0.32, -0.25],  # the letters' x-height at 18, a little deeper
-                            np.linspace(-0.2, 0.0, 13)])
-    assert _smear_length(along) == 12
-    along[12] = -0.2  # the first trough too shallow to tie with the deepest: the deepest it is
-    along[11] = along[13] = -0.15
-    assert _smear_length(along) == 18
+@pytest.mark.parametrize(("length", "angle"), [(12, 115.0), (12, 100.0), (12, 70.0)])
+def test_a_smear_across_upright_strokes_is_measured_to_its_own_direction(length: int, angle: float) -> None:
+    # smeared upright strokes pull the weakest edges' direction towards the vertical by 2 to 3 degrees here
+    # (8 on a noisy photo); the point the smear leaves in the lag map is within a degree of it
+    blur = measure_blur(smeared(page_text(), length, angle))
+    assert blur.found
+    assert abs((blur.angle - angle + 90) % 180 - 90) < 1.5
 
 
 @pytest.mark.parametrize(("length", "angle"), [(10, 30.0), (9, 80.0)])
