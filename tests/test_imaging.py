@@ -205,6 +205,25 @@ def test_ink_model_removes_a_red_stamp_but_keeps_violet_text() -> None:
     assert grey[ink & (stamp == 0)].mean() < 110  # the violet text is dark
 
 
+def test_ink_model_stretches_pale_text_not_the_table_beyond_a_curled_edge() -> None:
+    """A curl bows the page's edge inwards past the sample's margin: bands of dark table run along the border
+    and hold the darkest ink, and the text's level is taken without them."""
+    page = render()
+    colour = np.full((*page.shape, 3), 240, np.uint8)
+    ink = page < 128
+    colour[ink] = (175, 165, 170)  # pale grey typing
+    band = page.shape[1] // 12
+    colour[:, :band] = colour[:, -band:] = (45, 40, 40)  # table beyond both edges
+    model = fit_ink(colour)
+    grey = model.tone(flatten(model.project(colour)))
+    assert grey[ink].mean() < 110  # the pale text is stretched to dark
+    # the same page without the bands, for comparison: the text is toned alike
+    plain = colour.copy()
+    plain[:, :band] = plain[:, -band:] = 240
+    alone = fit_ink(plain)
+    assert model.gain == pytest.approx(alone.gain, rel=0.15)
+
+
 def test_ink_model_finds_blurred_text_under_the_noise_of_a_dark_photo() -> None:
     page = cv2.GaussianBlur(render(), (0, 0), 3.0).astype(np.float32) / 255
     dark = (1 - page)[:, :, None] * np.array([60.0, 40.0, 70.0])  # blurred violet-grey ink, faint at its peak
