@@ -174,11 +174,11 @@ def fit_ink(flat: np.ndarray, *, remove_colours: bool = True, floor_share: float
     if near_noise:
         is_ink = strength > max(14.0, median + 4.5 * spread)
     ink = absorb[is_ink]
-    clear = _clear_of_border(is_ink, inner.shape[:2])[is_ink]
     neutral = np.ones(3) / math.sqrt(3)
     if len(ink) < MIN_INK:
         return InkModel(weights=(1 / 3, 1 / 3, 1 / 3), floor=0.0, gain=1.0,
                         text_colour=(float(neutral[0]), float(neutral[1]), float(neutral[2])), paper=paper)
+    clear = _clear_of_border(is_ink, inner.shape[:2])[is_ink]  # for the text's level, below
     if len(ink) > 8000:
         chosen = np.random.default_rng(0).choice(len(ink), 8000, replace=False)
         ink = ink[chosen]
