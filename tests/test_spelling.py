@@ -87,10 +87,38 @@ def test_the_dictionary_answers_right_from_several_threads_at_once(russian: Spel
         assert all(answers == expected for answers in pool.map(ask_all, range(6)))
 
 
-def test_a_pre_reform_page_is_left_as_read() -> None:
-    """Pre-reform spelling is in no modern dictionary; its words are mended by the yat's rules instead."""
-    text = "Правленіе Союза доводитъ до свѣдѣнія Совѣта, что въ складахъ попучении имѣется"
-    assert mend_spelling(_page(text), "rus").steps == []
+@pytest.mark.parametrize(("read", "meant"), [
+    ("раздфлъ", "раздѣлъ"),  # ѣ read as ф between д and л, where loanwords may have one
+    ("ръфшеніе", "рѣшеніе"),  # ѣ read as two signs
+    ("Совбтъ", "Совѣтъ"),  # as б
+    ("изѣ", "изъ"),  # a final ъ read as ѣ
+    ("домовь", "домовъ"),  # and as ь
+    ("положен!я", "положенія"),  # і read as !
+    ("ОБЪЯВЛЕНТЕ", "ОБЪЯВЛЕНІЕ"),  # and in capitals as Т
+    ("свьдьн{я", "свѣдѣнія"),  # three signs in one word
+    ("обшество", "общество"),  # a look-alike, as on a modern page
+])
+def test_a_pre_reform_word_gets_the_one_reading_whose_modern_spelling_the_dictionary_knows(
+        russian: Speller, read: str, meant: str) -> None:
+    assert russian.mend_prereform(read) == meant
+
+
+@pytest.mark.parametrize("word", [
+    "Совѣтъ",  # known in modern spelling: совет
+    "губернскаго",  # known with the modern ending: губернского
+    "благо",  # not an adjective's old ending
+    "доводитъ",  # and the infinitive доводить would be known too: a known word never changes
+    "городь",  # городъ or городѣ: no telling which
+    "Гуреевъ",  # a name the dictionary lacks, with no known reading
+])
+def test_a_pre_reform_word_known_or_doubtful_stays(russian: Speller, word: str) -> None:
+    assert russian.mend_prereform(word) == word
+
+
+def test_a_pre_reform_page_is_mended_in_modern_spelling_and_its_right_words_stay() -> None:
+    text = "Правленіе Союза доводитъ до свѣдѣнія Совѣта, что въ складахъ распредфляется попучении, имѣется"
+    page = mend_spelling(_page(text), "rus")
+    assert page.steps[-1].params["mended"] == [["распредфляется", "распредѣляется"], ["попучении,", "получении,"]]
 
 
 def test_without_a_dictionary_for_the_language_nothing_changes() -> None:

@@ -6,7 +6,15 @@ word so misread is mostly no word at all. If it is not in the page's dictionary 
 dictionaries, through Enchant) and, among the words one look-alike away (or two, when none is one away),
 exactly one is, that one was meant. A word the dictionary knows is never changed, nor is a word with no
 such neighbour or with several (a name, an abbreviation, a word of the time the dictionary lacks stay as
-read), nor a word in capitals, a short word, or a pre-reform page, which no modern dictionary spells.
+read), nor a word in capitals or a short word.
+
+A pre-reform page is in no modern dictionary, so its words are looked up in modern spelling: ``ѣ`` as ``е``,
+``і`` as ``и``, the final hard sign dropped and the adjective ending ``-аго`` as ``-ого``. The model has no ``ѣ``
+and reads ``і`` poorly; it puts in their place signs that the rules in ``workbench.ocr.mend`` cannot always
+tell from the letters they are (``ф`` between ``д`` and ``л``, ``ѣ`` read as the two signs ``ъф``, a final
+hard sign read as ``ь`` or ``ѣ``, a capital ``І`` as ``Т``). A word whose modern spelling the dictionary
+lacks is given the one reading it knows, of those signs put back as ``ѣ``, ``і`` or ``ъ`` and of the
+look-alikes above, fewest changes first (``распредфляется`` -> ``распредѣляется``, ``пудовь`` -> ``пудовъ``).
 
 A word broken at a line's end by a hyphen is two fragments, neither in the dictionary: both stay as read
 (``заседа-`` is no misread ``засела``).
@@ -18,6 +26,7 @@ to 1990, and a page typed then has ``грунт`` where the dictionary has ``ґ�
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Iterator
 from functools import cache
@@ -39,6 +48,29 @@ MAX_CHANGES = 2
 # Two changes only in a word this long (a quarter of its letters at most): a shorter fragment of a word split
 # by a misread space lies two look-alikes from too many others (предос -> прелое, сзедени -> озелени)
 MIN_LETTERS_FOR_TWO = 8
+KNOWN_CACHE = 200_000  # dictionary answers kept: a pre-reform word asks for up to a few hundred readings
+
+# Signs the Russian model reads in place of a pre-reform letter, on the word in small letters
+_YAT_READS = ("ъф", "ьф", "ѣф", "ф", "б", "ь", "ъ")  # for ѣ, inside or at the end of a word
+_I_READS = ("1", "!", "{", "ф", "i", "l")  # for і, inside a word
+_CAPITAL_I_READS = ("т",)  # for І, in a word of capitals
+_HARD_SIGN_READS = ("ь", "ѣ")  # for ъ, ending a word after a consonant
+_CONSONANTS = "бвгджзклмнпрстфхцчшщ"
+MIN_PREREFORM_LETTERS_FOR_THREE = 7  # a word this long may have three signs misread (свьдьн{я: свѣдѣнія)
+# the genitive adjective ending, -аго after a hard consonant, -яго and -аго after a hissing one: -ого, -его
+_OLD_ADJECTIVE_ENDING = (re.compile(r"(?<=[жчшщ])аго$|яго$"), "его"), (re.compile(r"аго$"), "ого")
+
+
+def modern_spellings(word: str) -> list[str]:
+    """A pre-reform word in modern spelling, in small letters: as it is and, if it may be an adjective in the
+    genitive, with the modern ending too (``Народнаго`` -> ``народнаго``, ``народного``; ``благо`` stays)."""
+    w = word.lower().replace("ѣ", "е").replace("і", "и").replace("ѳ", "ф").replace("ѵ", "и")
+    if len(w) > 1 and w.endswith("ъ"):
+        w = w[:-1]
+    for pattern, ending in _OLD_ADJECTIVE_ENDING:
+        if pattern.search(w):
+            return [w, pattern.sub(ending, w)]
+    return [w]
 
 
 class Dictionary(Protocol):
@@ -61,10 +93,16 @@ class Speller:
         self.alikes = _look_alikes(_PAIRS)
         # one Hunspell object answers wrongly when two threads ask at once (the web app reads uploads in threads)
         self._lock = threading.Lock()
+        self._known: dict[str, bool] = {}
 
     def knows(self, word: str) -> bool:
         with self._lock:
-            return any(d.check(word) for d in self.dictionaries)
+            known = self._known.get(word)
+            if known is None:
+                if len(self._known) >= KNOWN_CACHE:  # a server reading for months: all answers go and are asked again
+                    self._known.clear()
+                known = self._known[word] = any(d.check(word) for d in self.dictionaries)
+            return known
 
     def _neighbours(self, word: str, changes: int, keep_first: bool = False) -> Iterator[str]:
         letters = word.lower()
@@ -90,6 +128,67 @@ class Speller:
             if known:
                 return word
         return word
+
+
+    def _knows_modern(self, word: str) -> bool:
+        return any(self.knows(w) for w in modern_spellings(word))
+
+    def _prereform_sites(self, word: str, *, capitals: bool) -> list[tuple[int, int, str]]:
+        """Where a pre-reform letter may have been misread in ``word`` (small letters; ``capitals``: it was read
+        in capitals): (start, end, the letter meant)."""
+        sites = []
+        capital_reads = _CAPITAL_I_READS if capitals else ()
+        for reads, letter, inside in ((_YAT_READS, "ѣ", False), (_I_READS + capital_reads, "і", True)):
+            for read in reads:
+                for m in re.finditer(re.escape(read), word):
+                    if m.start() > 0 and (not inside or m.end() < len(word)):
+                        sites.append((m.start(), m.end(), letter))
+        if len(word) >= 2 and word[-1] in _HARD_SIGN_READS and word[-2] in _CONSONANTS:
+            sites.append((len(word) - 1, len(word), "ъ"))
+        return sites
+
+    def _look_alike_sites(self, word: str) -> list[tuple[int, int, str]]:
+        return [(i, i + 1, alike) for i, ch in enumerate(word) if ch in self.alikes for alike in self.alikes[ch]]
+
+    def mend_prereform(self, word: str) -> str:
+        """The one pre-reform reading of ``word`` whose modern spelling the dictionary knows, fewest changes
+        first, if its own modern spelling is unknown; else ``word``."""
+        letters = word.lower()
+        if len(word) < 2 or not any(ch.isalpha() for ch in word) or self._knows_modern(letters):
+            return word
+        sites = self._prereform_sites(letters, capitals=_in_capitals(word))
+        # look-alikes as in modern spelling: in a word of small letters only, two in a long one
+        alikes = self._look_alike_sites(letters) if letters == word and len(word) >= MIN_LETTERS else []
+        most_alike = MAX_CHANGES if len(word) >= MIN_LETTERS_FOR_TWO else 1
+        most = 3 if len(word) >= MIN_PREREFORM_LETTERS_FOR_THREE else 2
+        for changes in range(1, most + 1):
+            known = set()
+            for chosen in combinations(sorted(sites + alikes), changes):
+                if (any(a[1] > b[0] for a, b in zip(chosen, chosen[1:], strict=False))  # overlapping
+                        or sum(site in alikes for site in chosen) > most_alike):
+                    continue
+                mended = letters
+                for start, end, letter in reversed(chosen):
+                    mended = mended[:start] + letter + mended[end:]
+                if mended.isalpha() and self._knows_modern(mended):
+                    known.add(mended)
+            if len(known) == 1:
+                return _cased_like(known.pop(), word)
+            if known:
+                return word
+        return word
+
+
+def _in_capitals(word: str) -> bool:
+    letters = [ch for ch in word if ch.isalpha()]
+    return len(letters) > 1 and all(ch.isupper() for ch in letters)
+
+
+def _cased_like(mended: str, word: str) -> str:
+    """``mended`` (small letters) in the case of ``word``: all capitals, a first capital, or small."""
+    if _in_capitals(word):
+        return mended.upper()
+    return mended[0].upper() + mended[1:] if word[0].isupper() else mended
 
 
 def _split(token: str) -> tuple[str, str, str]:
@@ -125,10 +224,11 @@ def speller(languages: str) -> Speller | None:
 
 def mend_spelling(page: Page, languages: str) -> Page:
     """Words misread by a look-alike letter mended where the dictionary is sure; the changes go to a
-    ``spelling`` step. A pre-reform page is left as read."""
+    ``spelling`` step. A pre-reform page's words are looked up in modern spelling."""
     checker = speller(languages)
-    if checker is None or is_prereform([w.text for w in page.words()]):
+    if checker is None:
         return page
+    mend_word = checker.mend_prereform if is_prereform([w.text for w in page.words()]) else checker.mend
 
     broken = False  # the last line ended in a hyphen: its word goes on at the start of the next
 
@@ -138,7 +238,7 @@ def mend_spelling(page: Page, languages: str) -> Page:
         for n, token in enumerate(tokens):
             before, letters, after = _split(token)
             fragment = after.startswith(HYPHENS) or (n == 0 and broken)
-            out.append(token if fragment else before + checker.mend(letters) + after)
+            out.append(token if fragment or not letters else before + mend_word(letters) + after)
         broken = bool(tokens) and tokens[-1].endswith(HYPHENS)
         return out
 
