@@ -9,12 +9,13 @@ such neighbour or with several (a name, an abbreviation, a word of the time the 
 read), nor a word in capitals or a short word.
 
 A pre-reform page is in no modern dictionary, so its words are looked up in modern spelling: ``ѣ`` as ``е``,
-``і`` as ``и``, the final hard sign dropped and the adjective ending ``-аго`` as ``-ого``. The model has no ``ѣ``
-and reads ``і`` poorly; it puts in their place signs that the rules in ``workbench.ocr.mend`` cannot always
-tell from the letters they are (``ф`` between ``д`` and ``л``, ``ѣ`` read as the two signs ``ъф``, a final
-hard sign read as ``ь`` or ``ѣ``, a capital ``І`` as ``Т``). A word whose modern spelling the dictionary
-lacks is given the one reading it knows, of those signs put back as ``ѣ``, ``і`` or ``ъ`` and of the
-look-alikes above, fewest changes first (``распредфляется`` -> ``распредѣляется``, ``пудовь`` -> ``пудовъ``).
+``і`` as ``и``, the final hard sign dropped and the adjective ending ``-аго`` as ``-ого``. The model has no
+``ѣ`` and reads ``і`` poorly; it puts in their place signs that the rules in ``workbench.ocr.mend`` cannot
+always tell from the letters they are (``ф`` between ``д`` and ``л``, ``ѣ`` read as the two signs ``ъф``, a
+final hard sign read as ``ь`` or ``ѣ``, a capital ``І`` as ``Т``). A word whose
+modern spelling the dictionary lacks is given the one reading it knows, of those signs put back as ``ѣ``,
+``і`` or ``ъ`` and of the look-alikes above, fewest changes first (``распредфляется`` ->
+``распредѣляется``, ``пудовь`` -> ``пудовъ``).
 
 A word broken at a line's end by a hyphen is two fragments, neither in the dictionary: both stay as read
 (``заседа-`` is no misread ``засела``).
