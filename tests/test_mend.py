@@ -66,6 +66,8 @@ def test_a_page_keeps_its_boxes_and_records_what_was_mended() -> None:
     ("станщю", "станцію"),
     ("послъдшй", "послѣдній"),
     ("Правлеше,", "Правленіе,"),  # and ні into ш in a word's ending -еше, which no word has
+    ("населения", "населенія"),  # an и before a vowel, where pre-reform spelling has і
+    ("РОССИИ", "РОССІИ"),
 ])
 def test_yat_comes_back_where_a_hard_sign_cannot_stand(read: str, meant: str) -> None:
     assert mend_yat(read) == meant

@@ -97,6 +97,11 @@ def test_the_dictionary_answers_right_from_several_threads_at_once(russian: Spel
     ("ОБЪЯВЛЕНТЕ", "ОБЪЯВЛЕНІЕ"),  # and in capitals as Т
     ("свьдьн{я", "свѣдѣнія"),  # three signs in one word
     ("обшество", "общество"),  # a look-alike, as on a modern page
+    ("станщи", "станціи"),  # ці run together into щ
+    ("населеня", "населенія"),  # a faint і not read at all
+    ("Совѣфтъ", "Совѣтъ"),  # not Совѣѣтъ, though совеет is a modern word: no word has ѣѣ
+    ("тьмъ", "тѣмъ"),  # тьмѣ is a word too, but тѣмъ among the commonest
+    ("сь", "съ"),
 ])
 def test_a_pre_reform_word_gets_the_one_reading_whose_modern_spelling_the_dictionary_knows(
         russian: Speller, read: str, meant: str) -> None:

@@ -15,7 +15,8 @@ sign after a consonant, which modern spelling never has), a hard sign inside a w
 before ``а о у ы`` (it separates only before ``е ё ю я э ѣ і и``), or before ``е ё ю я`` where no prefix ends,
 can only be ``ѣ``, and so can ``ьъ`` or ``ъь``, a capital ``Б`` amid small letters and a ``ф`` between two
 consonants where loanwords have none. Nor has the model an ``і``: in small print ``ні`` and ``ці`` run
-together into ``ш`` and ``щ``, which Russian never puts before ``я ю й``, where pre-reform ``і`` stands.
+together into ``ш`` and ``щ``, which Russian never puts before ``я ю й``, where pre-reform ``і`` stands; and
+an ``и`` before a vowel, where pre-reform spelling has ``і``, is one read as ``и``.
 """
 
 from __future__ import annotations
@@ -139,6 +140,8 @@ _SEPARATING_PREFIXES = ("об", "под", "над", "от", "с", "в", "вз", 
 _I_RUN_IN = re.compile(r"(?<=[а-яёѣі])(?<!бро)(?<!пара)([шщ])(?=[яюй])|(?<=[А-ЯЁѢІ])([ШЩ])(?=[ЯЮЙ])"
                        r"|(?<=[^\W\d_][еЕ])([шШ])(?=[еЕ](?![^\W\d_]))")
 _I_RUN_IN_LETTERS = {"ш": "ні", "щ": "ці", "Ш": "НІ", "Щ": "ЦІ"}
+# Pre-reform spelling puts і, never и, before a vowel (станціи, Россія): an и there is the і read as one
+_I_BEFORE_VOWEL = re.compile(r"(?<=[^\W\d_])([иИ])(?=[аеёиоуыэюяѣАЕЁИОУЫЭЮЯѢ])")
 _FINAL_CONSONANT = re.compile(r"[бвгджзклмнпрстфхцчшщ]$", re.IGNORECASE)
 # a page is pre-reform when this many of its Cyrillic words, and this share, end in a hard sign
 PREREFORM_WORDS = 3
@@ -180,6 +183,7 @@ def mend_yat(word: str) -> str:
     word = _YAT_AS_EF.sub(_yat, word)
     word = _YAT_BEFORE_IOTATED.sub(_yat_or_separator, word)
     word = _I_RUN_IN.sub(lambda m: _I_RUN_IN_LETTERS[m.group(1) or m.group(2) or m.group(3)], word)
+    word = _I_BEFORE_VOWEL.sub(lambda m: "І" if m.group(1) == "И" else "і", word)
     return _SOFT_FOR_HARD.sub(lambda m: "Ъ" if m.group(1) == "Ь" else "ъ", word)
 
 

@@ -12,10 +12,11 @@ A pre-reform page is in no modern dictionary, so its words are looked up in mode
 ``і`` as ``и``, the final hard sign dropped and the adjective ending ``-аго`` as ``-ого``. The model has no
 ``ѣ`` and reads ``і`` poorly; it puts in their place signs that the rules in ``workbench.ocr.mend`` cannot
 always tell from the letters they are (``ф`` between ``д`` and ``л``, ``ѣ`` read as the two signs ``ъф``, a
-final hard sign read as ``ь`` or ``ѣ``, a capital ``І`` as ``Т``). A word whose
-modern spelling the dictionary lacks is given the one reading it knows, of those signs put back as ``ѣ``,
-``і`` or ``ъ`` and of the look-alikes above, fewest changes first (``распредфляется`` ->
-``распредѣляется``, ``пудовь`` -> ``пудовъ``).
+final hard sign read as ``ь`` or ``ѣ``, a capital ``І`` as ``Т``, ``ці`` run into ``щ``, a faint ``і`` not at
+all). A word whose modern spelling the dictionary lacks is given the one reading it knows, of those signs put
+back as ``ѣ``, ``і`` or ``ъ`` and of the look-alikes above, fewest changes first (``распредфляется`` ->
+``распредѣляется``, ``пудовь`` -> ``пудовъ``). Of two readings alike, one among the commonest function words
+wins (``тьмъ`` -> ``тѣмъ``, not ``тьмѣ``).
 
 A word broken at a line's end by a hyphen is two fragments, neither in the dictionary: both stay as read
 (``заседа-`` is no misread ``засела``).
@@ -53,10 +54,18 @@ KNOWN_CACHE = 200_000  # dictionary answers kept: a pre-reform word asks for up 
 
 # Signs the Russian model reads in place of a pre-reform letter, on the word in small letters
 _YAT_READS = ("ъф", "ьф", "ѣф", "ф", "б", "ь", "ъ")  # for ѣ, inside or at the end of a word
-_I_READS = ("1", "!", "{", "ф", "i", "l")  # for і, inside a word
+_I_READS = ("1", "!", "{", "ф", "i", "l", "ш")  # for і, inside a word
+_I_RUN_INTO = {"щ": "ці", "ш": "ні"}  # і run together with the letter before it, inside a word
 _CAPITAL_I_READS = ("т",)  # for І, in a word of capitals
 _HARD_SIGN_READS = ("ь", "ѣ")  # for ъ, ending a word after a consonant
 _CONSONANTS = "бвгджзклмнпрстфхцчшщ"
+_VOWELS = "аеиоуыэюя"
+# Pre-reform function words, the commonest of all, which settle a tie between readings the dictionary knows
+# alike (тьмъ: тѣмъ, not тьмѣ; сь: съ, not сѣ)
+COMMON_WORDS = frozenset({
+    "въ", "съ", "къ", "изъ", "отъ", "объ", "подъ", "надъ", "предъ", "безъ", "черезъ", "тѣмъ", "тѣ", "тѣхъ",
+    "всѣ", "всѣхъ", "всѣмъ", "гдѣ", "нѣтъ", "какъ", "такъ", "послѣ", "чѣмъ", "при", "уже", "также", "тоже",
+})
 MIN_PREREFORM_LETTERS_FOR_THREE = 7  # a word this long may have three signs misread (свьдьн{я: свѣдѣнія)
 # the genitive adjective ending, -аго after a hard consonant, -яго and -аго after a hissing one: -ого, -его
 _OLD_ADJECTIVE_ENDING = (re.compile(r"(?<=[жчшщ])аго$|яго$"), "его"), (re.compile(r"аго$"), "ого")
@@ -144,6 +153,9 @@ class Speller:
                 for m in re.finditer(re.escape(read), word):
                     if m.start() > 0 and (not inside or m.end() < len(word)):
                         sites.append((m.start(), m.end(), letter))
+        sites += [(i, i + 1, _I_RUN_INTO[ch]) for i, ch in enumerate(word[:-1]) if i and ch in _I_RUN_INTO]
+        # a faint і not read at all, after a consonant before a vowel (населеня, Правлене)
+        sites += [(i, i, "і") for i in range(1, len(word)) if word[i - 1] in _CONSONANTS and word[i] in _VOWELS]
         if len(word) >= 2 and word[-1] in _HARD_SIGN_READS and word[-2] in _CONSONANTS:
             sites.append((len(word) - 1, len(word), "ъ"))
         return sites
@@ -171,8 +183,10 @@ class Speller:
                 mended = letters
                 for start, end, letter in reversed(chosen):
                     mended = mended[:start] + letter + mended[end:]
-                if mended.isalpha() and self._knows_modern(mended):
+                if mended.isalpha() and "ѣѣ" not in mended and "іі" not in mended and self._knows_modern(mended):
                     known.add(mended)
+            if len(known) > 1 and len(common := known & COMMON_WORDS) == 1:
+                known = common
             if len(known) == 1:
                 return _cased_like(known.pop(), word)
             if known:
