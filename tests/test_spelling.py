@@ -26,6 +26,9 @@ def russian() -> Speller:
     ("хомандиру", "командиру"),  # к as х
     ("профессиоиальиым", "профессиональным"),  # н as и, twice
     ("Попучении", "Получении"),  # a sentence's first word keeps its capital
+    ("получейии", "получении"),  # н as й, where a smear's restoration rings over it
+    ("коплективмых", "коллективных"),  # л as п and н as м
+    ("Манцат", "Мандат"),  # a typewriter's д as ц
 ])
 def test_a_misread_word_gets_the_one_dictionary_word_a_look_alike_away(russian: Speller, read: str,
                                                                         meant: str) -> None:
