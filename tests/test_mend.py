@@ -80,11 +80,12 @@ def test_yat_comes_back_where_a_hard_sign_cannot_stand(read: str, meant: str) ->
                                   "раскладкъ", "Въ", "только",
                                   "ОБЩЕСТВО", "Бердянскъ", "НЭБ", "мать", "ночь", "Воробьевь", "шрифтъ",
                                   "Уфа", "нефть", "атмосфера", "Уфздный", "РСФСР", "конфликтъ", "инфляція",
-                                  "Дюссельдорфскій", "комфортъ"])
+                                  "Дюссельдорфскій", "комфортъ", "пятиэтажный", "семиугольникъ"])
 def test_a_hard_sign_that_can_stand_stays(word: str) -> None:
     """A separating hard sign (after a prefix: объ-, подъ-, разъ-, субъ-), a final one, is left as read;
     so is a ф beside a vowel (шрифтъ, Уфа, and so Уфздный too), or where loanwords and abbreviations have one
-    between consonants (конфликтъ, РСФСР)."""
+    between consonants (конфликтъ, РСФСР), and an и ending a compound's first part before a vowel
+    (пятиэтажный)."""
     assert mend_yat(word) == word
 
 

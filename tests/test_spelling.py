@@ -118,6 +118,11 @@ def test_a_pre_reform_word_gets_the_one_reading_whose_modern_spelling_the_dictio
     "доводитъ",  # and the infinitive доводить would be known too: a known word never changes
     "городь",  # городъ or городѣ: no telling which
     "Гуреевъ",  # a name the dictionary lacks, with no known reading
+    "Тихонъ",  # a name the dictionary knows only with its capital (not Тихонѣ)
+    "Дарья",
+    "Коваль",  # a name ending in -ль is no verb's -лъ misread
+    "Высочайше",  # no і is looked for after ш (not Высочайшіе)
+    "онѣ",  # a pre-reform word with no modern spelling of its own (not онъ)
 ])
 def test_a_pre_reform_word_known_or_doubtful_stays(russian: Speller, word: str) -> None:
     assert russian.mend_prereform(word) == word

@@ -140,8 +140,16 @@ _SEPARATING_PREFIXES = ("об", "под", "над", "от", "с", "в", "вз", 
 _I_RUN_IN = re.compile(r"(?<=[а-яёѣі])(?<!бро)(?<!пара)([шщ])(?=[яюй])|(?<=[А-ЯЁѢІ])([ШЩ])(?=[ЯЮЙ])"
                        r"|(?<=[^\W\d_][еЕ])([шШ])(?=[еЕ](?![^\W\d_]))")
 _I_RUN_IN_LETTERS = {"ш": "ні", "щ": "ці", "Ш": "НІ", "Щ": "ЦІ"}
-# Pre-reform spelling puts і, never и, before a vowel (станціи, Россія): an и there is the і read as one
+# Pre-reform spelling puts і before a vowel (станціи, Россія): an и there is the і read as one, unless it ends
+# the first part of a compound (пятиэтажный, семиугольникъ, антиалкогольный)
 _I_BEFORE_VOWEL = re.compile(r"(?<=[^\W\d_])([иИ])(?=[аеёиоуыэюяѣАЕЁИОУЫЭЮЯѢ])")
+_COMPOUND_FIRST_PARTS = ("пяти", "шести", "семи", "восьми", "девяти", "десяти", "анти", "поли", "мини")
+
+
+def _i_before_vowel(word: str) -> str:
+    part = next((len(first) - 1 for first in _COMPOUND_FIRST_PARTS if word.lower().startswith(first)), None)
+    return _I_BEFORE_VOWEL.sub(lambda m: m.group(0) if m.start() == part else "І" if m.group(1) == "И" else "і",
+                               word)
 _FINAL_CONSONANT = re.compile(r"[бвгджзклмнпрстфхцчшщ]$", re.IGNORECASE)
 # a page is pre-reform when this many of its Cyrillic words, and this share, end in a hard sign
 PREREFORM_WORDS = 3
@@ -177,13 +185,13 @@ def _yat_or_separator(match: re.Match[str]) -> str:
 
 def mend_yat(word: str) -> str:
     """A pre-reform word with its ``ѣ`` back where the Russian model could only read a hard or soft sign,
-    or a capital Б amid small letters, its ``і`` where it ran into a ш or щ before я ю й, and its final hard
-    sign where a soft one cannot stand."""
+    or a capital Б amid small letters, its ``і`` where it ran into a ш or щ before я ю й or was read as an и
+    before a vowel, and its final hard sign where a soft one cannot stand."""
     word = _YAT_AS_CAPITAL_BE.sub("ѣ", _YAT_AS_HARD_SIGN.sub(_yat, _YAT_AS_TWO.sub(_yat, word)))
     word = _YAT_AS_EF.sub(_yat, word)
     word = _YAT_BEFORE_IOTATED.sub(_yat_or_separator, word)
     word = _I_RUN_IN.sub(lambda m: _I_RUN_IN_LETTERS[m.group(1) or m.group(2) or m.group(3)], word)
-    word = _I_BEFORE_VOWEL.sub(lambda m: "І" if m.group(1) == "И" else "і", word)
+    word = _i_before_vowel(word)
     return _SOFT_FOR_HARD.sub(lambda m: "Ъ" if m.group(1) == "Ь" else "ъ", word)
 
 

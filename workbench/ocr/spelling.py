@@ -6,7 +6,7 @@ word so misread is mostly no word at all. If it is not in the page's dictionary 
 dictionaries, through Enchant) and, among the words one look-alike away (or two, when none is one away),
 exactly one is, that one was meant. A word the dictionary knows is never changed, nor is a word with no
 such neighbour or with several (a name, an abbreviation, a word of the time the dictionary lacks stay as
-read), nor a word in capitals or a short word.
+read), nor, on a modern page, a word in capitals or a short word.
 
 A pre-reform page is in no modern dictionary, so its words are looked up in modern spelling: ``ѣ`` as ``е``,
 ``і`` as ``и``, the final hard sign dropped and the adjective ending ``-аго`` as ``-ого``. The model has no
@@ -54,7 +54,7 @@ MAX_CHANGES = 2
 # Two changes only in a word this long (a quarter of its letters at most): a shorter fragment of a word split
 # by a misread space lies two look-alikes from too many others (предос -> прелое, сзедени -> озелени)
 MIN_LETTERS_FOR_TWO = 8
-KNOWN_CACHE = 200_000  # dictionary answers kept: a pre-reform word asks for up to a few hundred readings
+KNOWN_CACHE = 200_000  # dictionary answers kept (some 40 MB): a long pre-reform word may ask thousands
 
 # Signs the Russian model reads in place of a pre-reform letter, on the word in small letters
 _YAT_READS = ("ъф", "ьф", "ѣф", "ф", "б", "ь", "ъ")  # for ѣ, inside or at the end of a word
@@ -70,7 +70,13 @@ COMMON_WORDS = frozenset({
     "въ", "съ", "къ", "изъ", "отъ", "объ", "подъ", "надъ", "предъ", "безъ", "черезъ", "тѣмъ", "тѣ", "тѣхъ",
     "всѣ", "всѣхъ", "всѣмъ", "гдѣ", "нѣтъ", "какъ", "такъ", "послѣ", "чѣмъ", "при", "уже", "также", "тоже",
 })
+# Pre-reform words that have no modern spelling of their own, which are right as read (онѣ is not онъ misread)
+PREREFORM_ONLY = frozenset({"онѣ", "однѣ", "однѣхъ", "однѣми", "ея", "нея", "сія", "сіе", "сіи", "сей", "коихъ",
+                            "коими", "коего", "коей", "коему", "сіею", "оныя", "оныхъ"})
 MIN_PREREFORM_LETTERS_FOR_THREE = 7  # a word this long may have three signs misread (свьдьн{я: свѣдѣнія)
+MAX_PREREFORM_LETTERS = 20  # a longer "word" is words run together, and its readings too many to try
+MAX_SITES_FOR_THREE = 40
+_NO_I_AFTER = "жчшщ"  # a faint і is not looked for after these (Высочайше is no Высочайшіе)
 # the genitive adjective ending, -аго after a hard consonant, -яго and -аго after a hissing one: -ого, -его
 _OLD_ADJECTIVE_ENDING = (re.compile(r"(?<=[жчшщ])аго$|яго$"), "его"), (re.compile(r"аго$"), "ого")
 
@@ -144,12 +150,17 @@ class Speller:
         return word
 
 
-    def _knows_modern(self, word: str) -> bool:
-        return any(self.knows(w) for w in modern_spellings(word))
+    def _knows_modern(self, word: str, *, capital: bool = False) -> bool:
+        """Whether the dictionary knows ``word`` (small letters) in modern spelling; with ``capital`` (it was
+        read with one) also as a name, which Hunspell knows only with its capital (Дарья, Москва)."""
+        spellings = modern_spellings(word)
+        if capital:
+            spellings += [w[:1].upper() + w[1:] for w in spellings]
+        return word in PREREFORM_ONLY or any(self.knows(w) for w in spellings)
 
-    def _prereform_sites(self, word: str, *, capitals: bool) -> list[tuple[int, int, str]]:
-        """Where a pre-reform letter may have been misread in ``word`` (small letters; ``capitals``: it was read
-        in capitals): (start, end, the letter meant)."""
+    def _prereform_sites(self, word: str, *, capitals: bool, capital: bool) -> list[tuple[int, int, str]]:
+        """Where a pre-reform letter may have been misread in ``word`` (small letters; it was read all in
+        ``capitals``, or with a first ``capital``): (start, end, the letter meant)."""
         sites = []
         capital_reads = _CAPITAL_I_READS if capitals else ()
         for reads, letter, inside in ((_YAT_READS, "ѣ", False), (_I_READS + capital_reads, "і", True)):
@@ -159,8 +170,11 @@ class Speller:
                         sites.append((m.start(), m.end(), letter))
         sites += [(i, i + 1, _I_RUN_INTO[ch]) for i, ch in enumerate(word[:-1]) if i and ch in _I_RUN_INTO]
         # a faint і not read at all, after a consonant before a vowel (населеня, Правлене)
-        sites += [(i, i, "і") for i in range(1, len(word)) if word[i - 1] in _CONSONANTS and word[i] in _VOWELS]
-        if len(word) >= 2 and word[-1] in _HARD_SIGN_READS and word[-2] in _CONSONANTS:
+        sites += [(i, i, "і") for i in range(1, len(word))
+                  if word[i - 1] in _CONSONANTS and word[i - 1] not in _NO_I_AFTER and word[i] in _VOWELS]
+        # a final ъ read as a soft sign; not after л in a name (Коваль, Гоголь are no Ковалъ, Гоголъ)
+        if (len(word) >= 2 and word[-1] in _HARD_SIGN_READS and word[-2] in _CONSONANTS
+                and not (capital and word[-2:] == "ль")):
             sites.append((len(word) - 1, len(word), "ъ"))
         return sites
 
@@ -168,26 +182,37 @@ class Speller:
         return [(i, i + 1, alike) for i, ch in enumerate(word) if ch in self.alikes for alike in self.alikes[ch]]
 
     def mend_prereform(self, word: str) -> str:
-        """The one pre-reform reading of ``word`` whose modern spelling the dictionary knows, fewest changes
-        first, if its own modern spelling is unknown; else ``word``."""
+        """The one pre-reform reading of ``word`` whose modern spelling the dictionary knows, if its own is
+        unknown; else ``word``. Fewest changes first; a reading with ``ѣѣ`` or ``іі`` is none, and of several
+        alike one among ``COMMON_WORDS`` wins. A word with a capital may be a name: it is known with its capital
+        too, its first letter stays, two changes at most are made, and no look-alike."""
         letters = word.lower()
-        if len(word) < 2 or not any(ch.isalpha() for ch in word) or self._knows_modern(letters):
+        capital = word[:1].isupper()
+        if (len(word) < 2 or len(word) > MAX_PREREFORM_LETTERS or not any(ch.isalpha() for ch in word)
+                or self._knows_modern(letters, capital=capital)):
             return word
-        sites = self._prereform_sites(letters, capitals=_in_capitals(word))
+        capitals = _in_capitals(word)
+        sites = [(*site, False) for site in self._prereform_sites(letters, capitals=capitals, capital=capital)]
         # look-alikes as in modern spelling: in a word of small letters only, two in a long one
-        alikes = self._look_alike_sites(letters) if letters == word and len(word) >= MIN_LETTERS else []
-        most_alike = MAX_CHANGES if len(word) >= MIN_LETTERS_FOR_TWO else 1
-        most = 3 if len(word) >= MIN_PREREFORM_LETTERS_FOR_THREE else 2
-        for changes in range(1, most + 1):
+        if not capital and len(word) >= MIN_LETTERS:
+            sites += [(*site, True) for site in self._look_alike_sites(letters)]
+        max_alikes = MAX_CHANGES if len(word) >= MIN_LETTERS_FOR_TWO else 1
+        max_changes = 3 if len(word) >= MIN_PREREFORM_LETTERS_FOR_THREE else 2
+        if capital and not capitals:
+            max_changes = min(max_changes, 2)
+        if len(sites) > MAX_SITES_FOR_THREE:  # three of so many are too many readings to try (and to tell)
+            max_changes = min(max_changes, 2)
+        for changes in range(1, max_changes + 1):
             known = set()
-            for chosen in combinations(sorted(sites + alikes), changes):
+            for chosen in combinations(sorted(sites), changes):
                 if (any(a[1] > b[0] for a, b in zip(chosen, chosen[1:], strict=False))  # overlapping
-                        or sum(site in alikes for site in chosen) > most_alike):
+                        or sum(alike for *_, alike in chosen) > max_alikes):
                     continue
                 mended = letters
-                for start, end, letter in reversed(chosen):
+                for start, end, letter, _ in reversed(chosen):
                     mended = mended[:start] + letter + mended[end:]
-                if mended.isalpha() and "ѣѣ" not in mended and "іі" not in mended and self._knows_modern(mended):
+                if (mended.isalpha() and "ѣѣ" not in mended and "іі" not in mended
+                        and self._knows_modern(mended, capital=capital)):
                     known.add(mended)
             if len(known) > 1 and len(common := known & COMMON_WORDS) == 1:
                 known = common
