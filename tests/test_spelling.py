@@ -100,6 +100,7 @@ def test_the_dictionary_answers_right_from_several_threads_at_once(russian: Spel
     ("ОБЪЯВЛЕНТЕ", "ОБЪЯВЛЕНІЕ"),  # and in capitals as Т
     ("свьдьн{я", "свѣдѣнія"),  # three signs in one word
     ("обшество", "общество"),  # a look-alike, as on a modern page
+    ("Попучении", "Получении"),  # one in a word with a capital, not its first letter
     ("станщи", "станціи"),  # ці run together into щ
     ("населеня", "населенія"),  # a faint і not read at all
     ("Совѣфтъ", "Совѣтъ"),  # not Совѣѣтъ, though совеет is a modern word: no word has ѣѣ

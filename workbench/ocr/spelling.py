@@ -185,7 +185,7 @@ class Speller:
         """The one pre-reform reading of ``word`` whose modern spelling the dictionary knows, if its own is
         unknown; else ``word``. Fewest changes first; a reading with ``ѣѣ`` or ``іі`` is none, and of several
         alike one among ``COMMON_WORDS`` wins. A word with a capital may be a name: it is known with its capital
-        too, its first letter stays, two changes at most are made, and no look-alike."""
+        too, its first letter stays, and two changes at most are made, one of them a look-alike."""
         letters = word.lower()
         capital = word[:1].isupper()
         if (len(word) < 2 or len(word) > MAX_PREREFORM_LETTERS or not any(ch.isalpha() for ch in word)
@@ -193,10 +193,10 @@ class Speller:
             return word
         capitals = _in_capitals(word)
         sites = [(*site, False) for site in self._prereform_sites(letters, capitals=capitals, capital=capital)]
-        # look-alikes as in modern spelling: in a word of small letters only, two in a long one
-        if not capital and len(word) >= MIN_LETTERS:
-            sites += [(*site, True) for site in self._look_alike_sites(letters)]
-        max_alikes = MAX_CHANGES if len(word) >= MIN_LETTERS_FOR_TWO else 1
+        # look-alikes as in modern spelling: none in capitals, two in a long word, one in a name and not its first
+        if not capitals and len(word) >= MIN_LETTERS:
+            sites += [(*site, True) for site in self._look_alike_sites(letters) if site[0] or not capital]
+        max_alikes = MAX_CHANGES if len(word) >= MIN_LETTERS_FOR_TWO and not capital else 1
         max_changes = 3 if len(word) >= MIN_PREREFORM_LETTERS_FOR_THREE else 2
         if capital and not capitals:
             max_changes = min(max_changes, 2)
