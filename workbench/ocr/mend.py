@@ -150,6 +150,8 @@ def _i_before_vowel(word: str) -> str:
     part = next((len(first) - 1 for first in _COMPOUND_FIRST_PARTS if word.lower().startswith(first)), None)
     return _I_BEFORE_VOWEL.sub(lambda m: m.group(0) if m.start() == part else "І" if m.group(1) == "И" else "і",
                                word)
+
+
 _FINAL_CONSONANT = re.compile(r"[бвгджзклмнпрстфхцчшщ]$", re.IGNORECASE)
 # a page is pre-reform when this many of its Cyrillic words, and this share, end in a hard sign
 PREREFORM_WORDS = 3
