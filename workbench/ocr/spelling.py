@@ -149,7 +149,6 @@ class Speller:
                 return word
         return word
 
-
     def _knows_modern(self, word: str, *, capital: bool = False) -> bool:
         """Whether the dictionary knows ``word`` (small letters) in modern spelling; with ``capital`` (it was
         read with one) also as a name, which Hunspell knows only with its capital (Дарья, Москва)."""
@@ -197,11 +196,9 @@ class Speller:
         if not capitals and len(word) >= MIN_LETTERS:
             sites += [(*site, True) for site in self._look_alike_sites(letters) if site[0] or not capital]
         max_alikes = MAX_CHANGES if len(word) >= MIN_LETTERS_FOR_TWO and not capital else 1
-        max_changes = 3 if len(word) >= MIN_PREREFORM_LETTERS_FOR_THREE else 2
-        if capital and not capitals:
-            max_changes = min(max_changes, 2)
-        if len(sites) > MAX_SITES_FOR_THREE:  # three of so many are too many readings to try (and to tell)
-            max_changes = min(max_changes, 2)
+        # three changes in a long word, not in a name's, nor among so many places (too many readings to try)
+        three = len(word) >= MIN_PREREFORM_LETTERS_FOR_THREE and (capitals or not capital)
+        max_changes = 3 if three and len(sites) <= MAX_SITES_FOR_THREE else 2
         for changes in range(1, max_changes + 1):
             known = set()
             for chosen in combinations(sorted(sites), changes):
