@@ -132,3 +132,30 @@ def test_a_line_the_layout_skipped_is_read_on_its_own_and_put_in_its_place() -> 
     assert mended.steps[-1].name == "missed-lines"
     whole = engine.recognize(page, languages="rus", timeout=120, psm=4)
     assert missed_lines(whole, page) == []  # a page read whole has no line to add
+
+
+@pytest.mark.ocr
+def test_a_tall_unsure_word_over_a_stamp_does_not_hide_the_line_below_it() -> None:
+    """Over a stamp's rim Tesseract draws a word box two lines high, at low confidence, and leaves out the
+    line its box covers; such a box does not count as reading that ink, so the line is found and read. A
+    sure box as high is taken at its word."""
+    from workbench.ocr.reading import _read_missed_lines, missed_lines
+    from workbench.ocr.tesseract import TesseractEngine
+
+    engine = TesseractEngine()
+    page = render(TEXT, size=26, width=1700)
+    layout = engine.recognize(page, languages="rus", timeout=120, psm=4)
+    lines = [line for line in layout.lines() if line.words]
+    above, skipped = lines[0], lines[1]
+    for block in layout.blocks:
+        block.lines = [line for line in block.lines if line is not skipped]
+    last = above.words[-1]
+    tall = BBox(last.bbox.x0, last.bbox.y0, last.bbox.x1, skipped.bbox.y1)
+    cover = BBox(skipped.bbox.x0, skipped.bbox.y0, skipped.bbox.x1, skipped.bbox.y1)
+    above.words.append(Word("задё", BBox.enclosing([tall, cover]), 24.0))
+    boxes = missed_lines(layout, page)
+    assert len(boxes) == 1 and abs(boxes[0].y0 - skipped.bbox.y0) < skipped.bbox.height
+    mended = _read_missed_lines(engine, layout, page, languages="rus", timeout=120)
+    assert cer(" ".join(w.text for w in skipped.words), mended.steps[-1].params["added"][0]["text"]) < 0.05
+    above.words[-1].confidence = 90.0
+    assert missed_lines(layout, page) == []

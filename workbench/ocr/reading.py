@@ -6,7 +6,8 @@ large share of it lies outside every word box, the page is read again as one uni
 which has no picture regions, and that reading is kept if it covers clearly more of the ink and is about
 as sure of itself, or sure enough anyway. Now and then it leaves out one whole line instead (a pencil
 stroke touching it): a row of unread ink as long and as high as a line is read alone and put back in its
-place when Tesseract is sure enough of it.
+place when Tesseract is sure enough of it. A word box that is tall and unsure, drawn over a stamp's rim and
+the line below, is a garbled reading of something else and does not count as reading the ink it covers.
 
 The same picture region can instead split lines in two: the parts left of a stamp in one block, the parts
 right of it in another, read one block after the other, or put a block that starts lower first. On a page
@@ -39,6 +40,8 @@ MISSED_LINE_WIDTH = 0.2
 MISSED_LINE_LETTERS = 12
 MISSED_LINE_HEIGHT = (0.5, 2.5)
 MISSED_LINE_CONFIDENCE = 60.0
+GARBLED_CONFIDENCE = 50.0  # a word this unsure and this many times as high as the page's words is a garbled
+GARBLED_HEIGHT = 1.5  # reading of something else (a stamp's rim), not of the ink under its box
 MAX_MISSED_LINES = 3  # read alone at most: more such rows are a page of handwriting under a printed head
 LINE_PSM = 7  # Tesseract: a single text line
 ONE_COLUMN_PSM = 4  # Tesseract: a single column of text: what a prepared page is
@@ -49,12 +52,22 @@ class Reader(Protocol):
     def recognize(self, image: np.ndarray, *, languages: str, timeout: float, psm: int | None = None) -> Page: ...
 
 
+def _read_words(layout: Page) -> list[Word]:
+    """The words that count as reading the ink under them: not the tall unsure boxes Tesseract draws over a
+    stamp's rim and the line below it, which would hide a line it left out."""
+    words = list(layout.words())
+    if not words:
+        return words
+    height = float(np.median([w.bbox.height for w in words]))
+    return [w for w in words if not (w.confidence < GARBLED_CONFIDENCE and w.bbox.height > GARBLED_HEIGHT * height)]
+
+
 def _unread(layout: Page, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The page's letter-like ink, and the part of it outside every word box, at half size."""
     half = cv2.resize(image, (max(1, image.shape[1] // 2), max(1, image.shape[0] // 2)), interpolation=cv2.INTER_AREA)
     ink = ink_mask(half) > 0
     read = np.zeros(half.shape, np.uint8)
-    for word in layout.words():
+    for word in _read_words(layout):
         box = word.bbox
         cv2.rectangle(read, (box.x0 // 2 - BOX_MARGIN, box.y0 // 2 - BOX_MARGIN),
                       (box.x1 // 2 + BOX_MARGIN, box.y1 // 2 + BOX_MARGIN), 1, -1)
@@ -100,7 +113,7 @@ def _read_missed_lines(engine: Reader, layout: Page, image: np.ndarray, *, langu
     """The page with each skipped line read on its own (one line, ``LINE_PSM``) and put in its place, when
     Tesseract is sure enough of it; a ``missed-lines`` step lists what was added."""
     added: list[dict[str, object]] = []
-    read_boxes = [w.bbox for w in layout.words()]
+    read_boxes = [w.bbox for w in _read_words(layout)]
     for box in missed_lines(layout, image, unread)[:MAX_MISSED_LINES]:
         pad = max(4, box.height // 2)
         x0, y0 = max(0, box.x0 - pad), max(0, box.y0 - pad)
