@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw, ImageFont
 from workbench.imaging.components import off_the_edge
 from workbench.imaging.dewarp import find_lines, fit_dewarp
 from workbench.imaging.geometry import STRIP_ROWS, remap_grid, rot90_matrix, rotate_matrix
-from workbench.imaging.light import fit_ink, flatten, ink_level_beside_dark, ink_mask
+from workbench.imaging.light import fit_ink, flatten, ink_level_beside_dark, ink_mask, removal_region
 from workbench.imaging.load import Photo
 from workbench.imaging.orientation import check_upside_down, clearly_upright
 from workbench.imaging.pagedetect import find_page, find_text_box, off_page
@@ -203,6 +203,38 @@ def test_ink_model_removes_a_red_stamp_but_keeps_violet_text() -> None:
     grey = model.tone(flatten(model.project(colour)))
     assert grey[stamp > 0 & ~ink].mean() > 200  # the stamp is gone
     assert grey[ink & (stamp == 0)].mean() < 110  # the violet text is dark
+
+
+def test_a_stamp_near_the_texts_colour_is_removed_only_where_it_lies() -> None:
+    """A magenta stamp over grey-violet typing: parting two inks so near in colour weighs the channels hard
+    against each other, which would turn the colour noise at every letter's edge into specks; it is done
+    around the stamp only, and the rest of the page is the text's plain projection."""
+    page = render()
+    colour = np.full((*page.shape, 3), 245, np.uint8)
+    ink = page < 128
+    colour[ink] = (150, 120, 140)  # grey-violet typing (BGR)
+    stamp = np.zeros(page.shape, np.uint8)
+    cv2.circle(stamp, (700, 150), 120, 255, 14)
+    colour[stamp > 0] = (215, 88, 161)  # a magenta stamp over it
+    model = fit_ink(colour)
+    assert model.local and model.removed_colour is not None
+    region = removal_region(colour, model)
+    assert region is not None and region[150, 580] and not region[:, :450].any()
+    plain = model.plain()
+    grey = model.tone(model.blend(flatten(model.project(colour)), flatten(plain.project(colour)), plain, region))
+    assert grey[(stamp > 0) & ~ink].mean() > 200  # the stamp is gone
+    assert grey[ink & (stamp == 0)].mean() < 110  # the text is dark
+    as_plain = plain.tone(flatten(plain.project(colour)))
+    far = ink.copy()
+    far[:, 450:] = False
+    assert np.abs(grey[far].astype(int) - as_plain[far]).max() <= 2  # away from the stamp, the text as it was
+    # the same ink in wide strokes across the whole page is no stamp: it is left, not removed everywhere
+    strokes = np.full_like(colour, 245)
+    strokes[ink] = (150, 120, 140)
+    for x in range(-300, page.shape[1], 150):
+        cv2.line(strokes, (x, 0), (x + 300, page.shape[0]), (215, 88, 161), 2)
+    wide = fit_ink(strokes)
+    assert wide.local and removal_region(strokes, wide) is None
 
 
 def test_ink_model_stretches_pale_text_not_the_table_beyond_a_curled_edge() -> None:

@@ -73,6 +73,24 @@ class InkModel:
     removed_colour: tuple[float, float, float] | None = None
     removed_share: float = 0.0
     paper: tuple[float, float, float] = (255.0, 255.0, 255.0)  # paper colour of the unflattened page
+    # the second ink is so near the text's colour that its removal, which amplifies the photo's colour noise,
+    # is to be done only where that ink lies (``removal_region``), the text's plain projection elsewhere
+    local: bool = False
+
+    def plain(self) -> InkModel:
+        """The same model without the second ink's removal: the text ink alone, projected as it is."""
+        direction = np.array(self.text_colour)
+        weights = direction / float(direction @ direction)
+        return InkModel(weights=(float(weights[0]), float(weights[1]), float(weights[2])), floor=self.floor,
+                        gain=self.gain, text_colour=self.text_colour, paper=self.paper)
+
+    def blend(self, flat: np.ndarray, plain_flat: np.ndarray, plain: InkModel, region: np.ndarray) -> np.ndarray:
+        """A flattened projection of this model inside ``region`` (0/255, any size) and of ``plain`` outside
+        it, outside rescaled so that ``tone`` treats the text ink of both alike."""
+        ratio = float(np.array(plain.weights).sum()) / float(np.array(self.weights).sum())
+        outside = cv2.convertScaleAbs(plain_flat, alpha=ratio, beta=255.0 * (1 - ratio))
+        inside = cv2.resize(region, (flat.shape[1], flat.shape[0]), interpolation=cv2.INTER_LINEAR) > 127
+        return np.where(inside, flat, outside)
 
     def project(self, bgr: np.ndarray) -> np.ndarray:
         """One channel, before flattening, in which the text ink is dark and a removed ink is paper.
@@ -148,6 +166,16 @@ def _clear_of_border(is_ink: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     return (off_the_edge(mask) > 0).ravel()
 
 
+# A second ink this far from plain (the weights' absolute sum) is removed over the whole page; up to
+# MAX_LOCAL_WEIGHTS only where it lies: a violet stamp over violet typing. Weights like (3.3, -1.2, 0.1) turn
+# the coarser colour a phone's JPEG keeps at every letter's edge into specks that Tesseract reads as dots and
+# commas; inside the stamp the letters are lost to it anyway.
+MAX_WEIGHTS = 4.0
+MAX_LOCAL_WEIGHTS = 8.0
+MAX_REGION_SHARE = 0.25  # of the page: a second ink spread wider is no stamp, and is left
+REGION_REACH = 0.03  # of the page's long side: how far around the second ink's pixels its removal reaches
+
+
 def fit_ink(flat: np.ndarray, *, remove_colours: bool = True, floor_share: float = 0.12,
             min_second_share: float = 0.03, min_angle: float = 20.0,
             paper: tuple[float, float, float] = (255.0, 255.0, 255.0), has_text: bool = False) -> InkModel:
@@ -188,6 +216,7 @@ def fit_ink(flat: np.ndarray, *, remove_colours: bool = True, floor_share: float
     text_dir = _unit(np.median(dirs, axis=0))
     removed: np.ndarray | None = None
     share = 0.0
+    local = False
     if remove_colours and not near_noise and len(dirs) >= 200:
         criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 1e-3)
         cv2.setRNGSeed(0)  # k-means++ draws from OpenCV's global generator: the same page, the same model
@@ -206,13 +235,15 @@ def fit_ink(flat: np.ndarray, *, remove_colours: bool = True, floor_share: float
     if removed is not None:
         ortho = text_dir - (text_dir @ removed) * removed
         weights = ortho / float(ortho @ text_dir)
-        if np.abs(weights).sum() > 4.0:  # too close in colour: removal would amplify noise
+        size = float(np.abs(weights).sum())
+        local = MAX_WEIGHTS < size <= MAX_LOCAL_WEIGHTS
+        if size > MAX_LOCAL_WEIGHTS:  # too close in colour: removal would drown the text in colour noise
             weights, removed = text_dir / float(text_dir @ text_dir), None
     else:
         weights = text_dir / float(text_dir @ text_dir)
     weights = weights / max(1e-6, float(weights @ text_dir))
     if weights.sum() < 0.4:  # the projection would leave no paper to flatten against
-        weights, removed = text_dir / float(text_dir @ text_dir), None
+        weights, removed, local = text_dir / float(text_dir @ text_dir), None, False
     projected = ink @ weights
     text_level = float(np.percentile(projected, TEXT_LEVEL))
     if int(clear.sum()) >= MIN_INK:
@@ -227,7 +258,24 @@ def fit_ink(flat: np.ndarray, *, remove_colours: bool = True, floor_share: float
                     text_colour=(float(text_dir[0]), float(text_dir[1]), float(text_dir[2])),
                     removed_colour=None if removed is None else (float(removed[0]), float(removed[1]),
                                                                  float(removed[2])),
-                    removed_share=float(share) if removed is not None else 0.0)
+                    removed_share=float(share) if removed is not None else 0.0, local=local and removed is not None)
+
+
+def removal_region(flat: np.ndarray, model: InkModel) -> np.ndarray | None:
+    """Where on a small flattened colour page the model's second ink lies, grown by ``REGION_REACH``, as a
+    0/255 mask; None when it covers more than ``MAX_REGION_SHARE`` of the page or there is none."""
+    if model.removed_colour is None or flat.ndim != 3:
+        return None
+    absorb = 255.0 - flat.reshape(-1, 3).astype(np.float32)
+    strength = absorb.max(axis=1)
+    is_ink = strength > max(14.0, float(np.median(strength)) + 20.0)
+    dirs = absorb / np.maximum(np.linalg.norm(absorb, axis=1, keepdims=True), 1e-6)
+    second = is_ink & (dirs @ np.array(model.removed_colour) > dirs @ np.array(model.text_colour))
+    mask = second.reshape(flat.shape[:2]).astype(np.uint8) * 255
+    reach = max(3, int(REGION_REACH * max(flat.shape[:2])) | 1)
+    mask = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (reach, reach)))
+    share = cv2.countNonZero(mask) / mask.size
+    return mask if 0 < share <= MAX_REGION_SHARE else None
 
 
 def normalize_contrast(grey: np.ndarray, *, target: float = 90.0) -> np.ndarray:
