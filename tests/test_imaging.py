@@ -228,6 +228,14 @@ def test_a_stamp_near_the_texts_colour_is_removed_only_where_it_lies() -> None:
     far = ink.copy()
     far[:, 450:] = False
     assert np.abs(grey[far].astype(int) - as_plain[far]).max() <= 2  # away from the stamp, the text as it was
+    # the same colour only along the letters' edges is their own fringe (a JPEG's coarser colour): nothing is
+    # removed, and the page is toned as if no second ink had been found
+    fringed = np.full_like(colour, 245)
+    fringed[ink] = (150, 120, 140)
+    fringed[(cv2.dilate(ink.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & ~ink] = (215, 88, 161)
+    assert removal_region(fringed, model) is None
+    direction = np.array(model.text_colour)
+    assert model.plain().weights == pytest.approx(tuple(direction / float(direction @ direction)))
     # the same ink in wide strokes across the whole page is no stamp: it is left, not removed everywhere
     strokes = np.full_like(colour, 245)
     strokes[ink] = (150, 120, 140)
