@@ -227,7 +227,8 @@ def test_a_stamp_near_the_texts_colour_is_removed_only_where_it_lies() -> None:
     as_plain = plain.tone(flatten(plain.project(colour)))
     far = ink.copy()
     far[:, 450:] = False
-    assert np.abs(grey[far].astype(int) - as_plain[far]).max() <= 2  # away from the stamp, the text as it was
+    # away from the stamp, the text as the plain projection has it (each toned by its own levels)
+    assert np.abs(grey[far].astype(int) - as_plain[far]).max() <= 5
     # the same colour only along the letters' edges is their own fringe (a JPEG's coarser colour): nothing is
     # removed, and the page is toned as if no second ink had been found
     fringed = np.full_like(colour, 245)
@@ -243,6 +244,22 @@ def test_a_stamp_near_the_texts_colour_is_removed_only_where_it_lies() -> None:
         cv2.line(strokes, (x, 0), (x + 300, page.shape[0]), (215, 88, 161), 2)
     wide = fit_ink(strokes)
     assert wide.local and removal_region(strokes, wide) is None
+
+
+def test_the_plain_projection_blended_in_keeps_dark_ink_dark_whichever_weighs_more() -> None:
+    """Outside the stamp's region the plain projection is rescaled to the removal's tone; where the plain
+    weights sum to more, the rescaled ink falls below zero and must stay black, not fold back to white."""
+    from workbench.imaging.light import InkModel
+
+    removal = InkModel(weights=(1.0, -0.8, 0.3), floor=10.0, gain=2.0, text_colour=(0.6, 0.5, 0.6),
+                       plain_levels=(10.0, 2.0))
+    plain = removal.plain()
+    assert sum(plain.weights) > sum(removal.weights)
+    plain_flat = np.array([[0, 30, 60, 100, 200, 255]], np.uint8)
+    blended = removal.blend(np.full_like(plain_flat, 255), plain_flat, plain, np.zeros_like(plain_flat))
+    assert list(blended[0]) == sorted(blended[0]) and blended[0, 0] == 0 and blended[0, -1] == 255
+    with pytest.raises(ValueError):
+        InkModel(weights=(0.5, 0.5, 0.5), floor=0.0, gain=1.0, text_colour=(0.58, 0.58, 0.58)).plain()
 
 
 def test_ink_model_stretches_pale_text_not_the_table_beyond_a_curled_edge() -> None:

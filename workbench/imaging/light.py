@@ -82,7 +82,9 @@ class InkModel:
         """The same model without the second ink's removal: the text ink alone, projected as it is."""
         direction = np.array(self.text_colour)
         weights = direction / float(direction @ direction)
-        floor, gain = self.plain_levels or (self.floor, self.gain)
+        if self.plain_levels is None:
+            raise ValueError("only a model whose second ink is removed locally keeps the plain projection's tone")
+        floor, gain = self.plain_levels
         return InkModel(weights=(float(weights[0]), float(weights[1]), float(weights[2])), floor=floor, gain=gain,
                         text_colour=self.text_colour, paper=self.paper)
 
@@ -90,7 +92,8 @@ class InkModel:
         """A flattened projection of this model inside ``region`` (0/255, any size) and of ``plain`` outside
         it, outside rescaled so that ``tone`` treats the text ink of both alike."""
         ratio = float(np.array(plain.weights).sum()) / float(np.array(self.weights).sum())
-        outside = cv2.convertScaleAbs(plain_flat, alpha=ratio, beta=255.0 * (1 - ratio))
+        # saturated, not folded: convertScaleAbs would take the absolute value of what falls below 0
+        outside = np.clip(plain_flat.astype(np.float32) * ratio + 255.0 * (1 - ratio), 0, 255).astype(np.uint8)
         inside = cv2.resize(region, (flat.shape[1], flat.shape[0]), interpolation=cv2.INTER_LINEAR) > 127
         return np.where(inside, flat, outside)
 
@@ -168,8 +171,9 @@ def _clear_of_border(is_ink: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     return (off_the_edge(mask) > 0).ravel()
 
 
-# A second ink this far from plain (the weights' absolute sum) is removed over the whole page; up to
-# MAX_LOCAL_WEIGHTS only where it lies: a violet stamp over violet typing. Weights like (3.3, -1.2, 0.1) turn
+# How hard parting the two inks weighs the channels against each other (the weights' absolute sum): up to
+# MAX_WEIGHTS the second ink is removed over the whole page; up to MAX_LOCAL_WEIGHTS only where it lies (a
+# violet stamp over violet typing); beyond, the two are taken for one ink. Weights like (3.3, -1.2, 0.1) turn
 # the coarser colour a phone's JPEG keeps at every letter's edge into specks that Tesseract reads as dots and
 # commas; inside the stamp the letters are lost to it anyway.
 MAX_WEIGHTS = 4.0

@@ -479,21 +479,23 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
     with rec.step(steps, "ink") as step:
         model = fit_ink(flat_sample, remove_colours=options.remove_colours, paper=paper_colour(sample),
                         has_text=letter is not None)
-        # a second ink near the text's colour is removed only where it lies, or not at all
-        region = removal_region(flat_sample, model) if model.local else None
-        if model.local and region is None:
+        # a second ink near the text's colour is removed only where it lies (on a flattened page: the blend
+        # takes paper for white), or not at all
+        local = model.local
+        region = removal_region(flat_sample, model) if local and options.flatten else None
+        if local and region is None:
             model = model.plain()
         projected = model.project(colour)
-        step.params = {**model.params(), "region_share": round(cv2.countNonZero(region) / region.size, 3)
-                       if region is not None else None}
+        step.params = {**model.params(), "local": "removed where it lies" if region is not None
+                       else "not removed" if local else None,
+                       "region_share": round(cv2.countNonZero(region) / region.size, 3) if region is not None else None}
     rec.show(f"{tag}ink", projected)
 
     with rec.step(steps, "flatten") as step:
         flat = flatten(projected) if options.flatten else projected
         if region is not None:
             plain = model.plain()
-            plain_projected = plain.project(colour)
-            flat = model.blend(flat, flatten(plain_projected) if options.flatten else plain_projected, plain, region)
+            flat = model.blend(flat, flatten(plain.project(colour)), plain, region)
         step.params = {"enabled": options.flatten}
     rec.show(f"{tag}flatten", flat)
 

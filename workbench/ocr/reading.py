@@ -7,7 +7,8 @@ which has no picture regions, and that reading is kept if it covers clearly more
 as sure of itself, or sure enough anyway. Now and then it leaves out one whole line instead (a pencil
 stroke touching it): a row of unread ink as long and as high as a line is read alone and put back in its
 place when Tesseract is sure enough of it. A word box that is tall and unsure, drawn over a stamp's rim and
-the line below, is a garbled reading of something else and does not count as reading the ink it covers.
+the line below, is a garbled reading of something else and does not count as reading the ink it covers (it
+stays in the text, low in confidence, for the transcriber to see).
 
 The same picture region can instead split lines in two: the parts left of a stamp in one block, the parts
 right of it in another, read one block after the other, or put a block that starts lower first. On a page
@@ -63,7 +64,8 @@ def _read_words(layout: Page) -> list[Word]:
 
 
 def _unread(layout: Page, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The page's letter-like ink, and the part of it outside every word box, at half size."""
+    """The page's letter-like ink, and the part of it outside every word box that counts (``_read_words``),
+    at half size: what decides both the second look and the search for skipped lines."""
     half = cv2.resize(image, (max(1, image.shape[1] // 2), max(1, image.shape[0] // 2)), interpolation=cv2.INTER_AREA)
     ink = ink_mask(half) > 0
     read = np.zeros(half.shape, np.uint8)
@@ -80,7 +82,8 @@ def _share(ink: np.ndarray, unread: np.ndarray) -> float:
 
 
 def unread_ink(layout: Page, image: np.ndarray) -> float:
-    """The share of the page's letter-like ink that lies outside every word box (0 on a blank page)."""
+    """The share of the page's letter-like ink that lies outside every word box that counts (0 on a blank
+    page)."""
     return _share(*_unread(layout, image))
 
 
