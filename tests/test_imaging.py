@@ -246,6 +246,28 @@ def test_a_stamp_near_the_texts_colour_is_removed_only_where_it_lies() -> None:
     assert wide.local and removal_region(strokes, wide) is None
 
 
+def test_the_pipeline_removes_a_near_coloured_stamp_where_it_lies_and_leaves_the_rest() -> None:
+    page = render()
+    ink = page < 128
+    colour = np.full((*page.shape, 3), 245, np.uint8)
+    colour[ink] = (150, 120, 140)  # grey-violet typing (BGR)
+    stamp = np.zeros(page.shape, np.uint8)
+    cv2.circle(stamp, (700, 150), 120, 255, 14)
+    colour[stamp > 0] = (209, 132, 201)  # a pale violet stamp, near it in colour
+    removed, kept = (prepare(as_photo(colour), PipelineOptions(upside_down=False, remove_colours=remove))[0]
+                     for remove in (True, False))
+    assert next(s for s in removed.steps if s.name == "ink").params["local"] == "removed where it lies"
+    width = removed.image.shape[1]
+    band = slice(width * 2 // 5, width * 3 // 5)  # where the stamp lies
+
+    def dark(image: np.ndarray) -> float:
+        return float((image < 128).mean())
+
+    assert dark(removed.image[:, band]) < 0.5 * dark(kept.image[:, band])  # its ring is gone
+    left = slice(0, width // 3)  # the text beside it, as it was
+    assert abs(dark(removed.image[:, left]) - dark(kept.image[:, left])) < 0.001
+
+
 def test_the_plain_projection_blended_in_keeps_dark_ink_dark_whichever_weighs_more() -> None:
     """Outside the stamp's region the plain projection is rescaled to the removal's tone; where the plain
     weights sum to more, the rescaled ink falls below zero and must stay black, not fold back to white."""

@@ -80,11 +80,11 @@ class InkModel:
 
     def plain(self) -> InkModel:
         """The same model without the second ink's removal: the text ink alone, projected as it is."""
-        direction = np.array(self.text_colour)
-        weights = direction / float(direction @ direction)
         if self.plain_levels is None:
             raise ValueError("only a model whose second ink is removed locally keeps the plain projection's tone")
         floor, gain = self.plain_levels
+        direction = np.array(self.text_colour)
+        weights = direction / float(direction @ direction)
         return InkModel(weights=(float(weights[0]), float(weights[1]), float(weights[2])), floor=floor, gain=gain,
                         text_colour=self.text_colour, paper=self.paper)
 
@@ -186,6 +186,17 @@ REGION_REACH = 0.03  # of the page's long side: how far around the second ink's 
 MAX_FRINGE = 0.8
 
 
+def _absorbance(bgr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per pixel, the absorbance (B, G, R) of a flattened colour image, one row each, and its strongest channel."""
+    absorb = 255.0 - bgr.reshape(-1, 3).astype(np.float32)
+    return absorb, absorb.max(axis=1)
+
+
+def _directions(absorb: np.ndarray) -> np.ndarray:
+    """Each row of absorbance as a unit direction: its colour, whatever its depth."""
+    return (absorb / np.maximum(np.linalg.norm(absorb, axis=1, keepdims=True), 1e-6)).astype(np.float32)
+
+
 def _tone_levels(projected: np.ndarray, clear: np.ndarray, floor_share: float) -> tuple[float, float]:
     """The tone's floor and gain for the sample's ink projected (``clear``: clear of the sample's border)."""
     text_level = float(np.percentile(projected, TEXT_LEVEL))
@@ -212,8 +223,7 @@ def fit_ink(flat: np.ndarray, *, remove_colours: bool = True, floor_share: float
     height, width = flat.shape[:2]
     my, mx = int(height * 0.04), int(width * 0.04)
     inner = flat[my:height - my, mx:width - mx]  # the page edge and what lies beyond it are no ink
-    absorb = 255.0 - inner.reshape(-1, 3).astype(np.float32)
-    strength = absorb.max(axis=1)
+    absorb, strength = _absorbance(inner)
     median = float(np.median(strength))
     spread = float(np.median(np.abs(strength - median))) * 1.4826
     is_ink = strength > max(14.0, median + 7.0 * spread)
@@ -232,8 +242,7 @@ def fit_ink(flat: np.ndarray, *, remove_colours: bool = True, floor_share: float
         chosen = np.random.default_rng(0).choice(len(ink), 8000, replace=False)
         ink = ink[chosen]
         clear = clear[chosen]
-    norms = np.linalg.norm(ink, axis=1, keepdims=True)
-    dirs = (ink / np.maximum(norms, 1e-6)).astype(np.float32)
+    dirs = _directions(ink)
     text_dir = _unit(np.median(dirs, axis=0))
     removed: np.ndarray | None = None
     share = 0.0
@@ -273,7 +282,7 @@ def fit_ink(flat: np.ndarray, *, remove_colours: bool = True, floor_share: float
                     text_colour=(float(text_dir[0]), float(text_dir[1]), float(text_dir[2])),
                     removed_colour=None if removed is None else (float(removed[0]), float(removed[1]),
                                                                  float(removed[2])),
-                    removed_share=float(share) if removed is not None else 0.0, local=local and removed is not None)
+                    removed_share=float(share) if removed is not None else 0.0, local=local)
 
 
 def removal_region(flat: np.ndarray, model: InkModel) -> np.ndarray | None:
@@ -282,10 +291,9 @@ def removal_region(flat: np.ndarray, model: InkModel) -> np.ndarray | None:
     edges (``MAX_FRINGE``), or there is none."""
     if model.removed_colour is None or flat.ndim != 3:
         return None
-    absorb = 255.0 - flat.reshape(-1, 3).astype(np.float32)
-    strength = absorb.max(axis=1)
+    absorb, strength = _absorbance(flat)
     is_ink = strength > max(14.0, float(np.median(strength)) + 20.0)
-    dirs = absorb / np.maximum(np.linalg.norm(absorb, axis=1, keepdims=True), 1e-6)
+    dirs = _directions(absorb)
     second = is_ink & (dirs @ np.array(model.removed_colour) > dirs @ np.array(model.text_colour))
     text = (is_ink & ~second).reshape(flat.shape[:2]).astype(np.uint8)
     beside_text = cv2.dilate(text, np.ones((3, 3), np.uint8)).ravel() > 0
