@@ -190,6 +190,22 @@ def test_gutter_found_between_two_pages_only() -> None:
     assert find_gutter(ink_mask(render())) is None
 
 
+def test_gutter_found_through_spots_in_it_and_beside_a_narrow_page() -> None:
+    page = render(width=900, text=TEXT.replace("Протокол", "Прот"))
+    gap = np.full((page.shape[0], 160), 255, np.uint8)
+    for i, x in enumerate(range(25, 160, 40)):  # spots of foxing down the gutter and across it, as tall as
+        cv2.circle(gap, (x, 150 + 170 * i), 22, 0, -1)  # two lines, one above another: no clear column left
+    spread = np.hstack([page, gap, page])
+    gutter = find_gutter(ink_mask(spread))
+    assert gutter is not None and gutter.start <= 900 + 20 and gutter.end >= 900 + 140
+    # a left page seen at a slant: its lines span less than a fifth of the spread's width
+    narrow = cv2.resize(page, (330, page.shape[0]), interpolation=cv2.INTER_AREA)
+    slanted = np.hstack([narrow, np.full((page.shape[0], 350), 255, np.uint8), page])
+    assert find_gutter(ink_mask(slanted)) is not None
+    # a page with a column of marks down its middle is no spread: the marks cross its lines
+    assert find_gutter(ink_mask(render())) is None
+
+
 def test_ink_model_removes_a_red_stamp_but_keeps_violet_text() -> None:
     page = render()
     colour = np.full((*page.shape, 3), 245, np.uint8)
@@ -244,6 +260,16 @@ def test_a_stamp_near_the_texts_colour_is_removed_only_where_it_lies() -> None:
         cv2.line(strokes, (x, 0), (x + 300, page.shape[0]), (215, 88, 161), 2)
     wide = fit_ink(strokes)
     assert wide.local and removal_region(strokes, wide) is None
+    # the second colour on most letters (a JPEG's blocks splitting the text's colour): it lies all over the
+    # text, not on a part of it, and is not removed
+    blocks = np.full_like(colour, 245)
+    blocks[ink] = (150, 120, 140)
+    patches = np.zeros(page.shape, bool)
+    for y in range(0, page.shape[0], 32):
+        for x in range((y // 32) % 2 * 32, page.shape[1], 64):
+            patches[y:y + 32, x:x + 32] = True
+    blocks[ink & patches] = (215, 88, 161)
+    assert removal_region(blocks, model) is None
 
 
 def test_the_pipeline_removes_a_near_coloured_stamp_where_it_lies_and_leaves_the_rest() -> None:
@@ -367,6 +393,25 @@ def test_one_bent_line_on_a_flat_page_is_no_curl() -> None:
     assert fit_dewarp(mask, letter) is None
 
 
+def test_rows_of_grain_are_no_lines_to_straighten() -> None:
+    """On a dark or faded page the grain in the ink mask runs together into rows as long as lines: their
+    marks are specks a fraction of a letter high, and no curl is fitted to them."""
+    page = render(TEXT, size=22, min_height=1800)
+    mask = ink_mask(page)
+    letter = letter_height(mask) or 12
+    rng = np.random.default_rng(3)
+    bottom = mask.shape[0] - 700
+    half = int(letter // 2)
+    for row in range(bottom, mask.shape[0] - 60, 90):  # wavy bands of specks a letter high below the text
+        for x in range(60, mask.shape[1] - 60, 3):
+            for _ in range(2):
+                y = int(row + 30 * np.sin(x / 150) + rng.integers(-half, half + 1))
+                mask[y:y + 3, x:x + 3] = 255
+    lines = find_lines(mask, letter)
+    assert lines and all(line.target < bottom - 20 for line in lines)
+    assert fit_dewarp(mask, letter) is None
+
+
 def no_reader(image: np.ndarray) -> list[tuple[float, float, int]]:
     return []
 
@@ -400,6 +445,24 @@ def test_pipeline_splits_a_spread() -> None:
                       corners=[(120, 150), (2080, 150), (2080, 1150), (120, 1150)])
     pages = prepare(as_photo(pixels), PipelineOptions(reader=no_reader))
     assert [p.part for p in pages] == [1, 2]
+
+
+def test_a_spreads_pages_leave_out_the_fold_between_them() -> None:
+    """Each page keeps its text and a little of the gutter beside it, not the fold's shadow down the middle,
+    which would be read as a column of stray signs at a page's inner edge."""
+    page = render(width=900, text=TEXT.replace("Протокол", "Прот"))
+    gutter = np.full((page.shape[0], 160), 255, np.uint8)
+    gutter[:, 78:82] = 90  # the fold
+    spread = np.hstack([page, gutter, page])
+    pixels = photo_of(spread, frame=(2200, 1300),
+                      corners=[(120, 150), (2080, 150), (2080, 1150), (120, 1150)])
+    pages = prepare(as_photo(pixels), PipelineOptions(reader=no_reader))
+    assert [p.part for p in pages] == [1, 2]
+    left, right = pages
+    for inner in (left.image[:, -left.image.shape[1] // 4:], right.image[:, :right.image.shape[1] // 4]):
+        # no column at the inner edge dark over half the page's height: the fold is in neither page
+        assert (inner < 160).mean(axis=0).max() < 0.5
+    assert all((p.image < 128).mean() > 0.01 for p in pages)  # and the text is in both
 
 
 @pytest.mark.ocr

@@ -45,6 +45,9 @@ class Dewarp:
 MAX_LINE_THICKNESS = 2.0  # letters: a text line's smear, measured up a column (merged pairs measure 2.5 and more)
 MIN_LINE_THICKNESS = 0.5  # thinner is a stroke (a pencil cross-out, a signature's sweep), not letters
 MAX_LINE_RISE = 12.0  # letters from a line's lowest to its highest point; the deepest curl seen rose 6
+# On a dark or faded page the grain left in the ink mask runs together into rows as long as lines; its marks
+# measure a third to a half of a letter, the letters of a line two thirds and more.
+MIN_MARK_HEIGHT = 0.6
 
 
 # A curl bends neighbouring lines alike; one or two lines off straight on a flat page are mis-fits (a row
@@ -72,6 +75,14 @@ def _fit_curve(px: np.ndarray, py: np.ndarray, degree: int, letter: float) -> tu
     return coeffs, float(np.sqrt(np.mean(resid * resid)))
 
 
+def _letters(mask: np.ndarray, line: np.ndarray, letter: float) -> bool:
+    """The ink under a smeared line is letters, not the grain of a dark or faded page run together: its marks
+    are, in the median, at least ``MIN_MARK_HEIGHT`` letters high."""
+    _, _, stats, _ = components(np.where(line, mask, 0).astype(np.uint8))
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    return len(heights) > 0 and float(np.median(heights)) >= MIN_MARK_HEIGHT * letter
+
+
 def find_lines(mask: np.ndarray, letter: float) -> list[LineFit]:
     """Text lines of a deskewed binary mask as fitted curves; short and stray blobs are left out."""
     height, width = mask.shape
@@ -87,6 +98,8 @@ def find_lines(mask: np.ndarray, letter: float) -> list[LineFit]:
         if w < min_width or h < letter * 0.5:
             continue
         sub = labels[y:y + h, x:x + w] == label
+        if not _letters(mask[y:y + h, x:x + w], sub, letter):
+            continue
         cols = np.arange(0, w, max(1, int(letter)))
         xs_, ys_, thickness = [], [], []
         for c in cols:

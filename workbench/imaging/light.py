@@ -180,6 +180,10 @@ MAX_WEIGHTS = 4.0
 MAX_LOCAL_WEIGHTS = 8.0
 MAX_REGION_SHARE = 0.25  # of the page: a second ink spread wider is no stamp, and is left
 REGION_REACH = 0.03  # of the page's long side: how far around the second ink's pixels its removal reaches
+# A second ink whose region is nearly as wide as the text's lies all over it: no stamp but the text's own
+# colour split in two by a low-quality JPEG's blocks (41000/mixed-050: a carbon copy at quality 40, whose
+# removal left blotches where the letters were, 1.5 times the text's region).
+MAX_REGION_TO_TEXT = 0.6
 # A second "ink" whose pixels nearly all touch the text's (on the small sample) is the letters' own colour
 # fringes (a JPEG's coarser colour, a lens's): on twelve plans such pages measured 0.88 to 0.94 and read worse
 # with it removed; stamps over text measured 0.13 to 0.71.
@@ -299,11 +303,12 @@ def removal_region(flat: np.ndarray, model: InkModel) -> np.ndarray | None:
     beside_text = cv2.dilate(text, np.ones((3, 3), np.uint8)).ravel() > 0
     if np.count_nonzero(second & beside_text) > MAX_FRINGE * np.count_nonzero(second):
         return None  # the letters' own colour fringes, not a stamp's strokes
-    mask = second.reshape(flat.shape[:2]).astype(np.uint8) * 255
     reach = max(3, int(REGION_REACH * max(flat.shape[:2])) | 1)
-    mask = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (reach, reach)))
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (reach, reach))
+    mask = cv2.dilate(second.reshape(flat.shape[:2]).astype(np.uint8) * 255, disc)
     share = cv2.countNonZero(mask) / mask.size
-    return mask if 0 < share <= MAX_REGION_SHARE else None
+    text_share = cv2.countNonZero(cv2.dilate(text * 255, disc)) / mask.size
+    return mask if 0 < share <= min(MAX_REGION_SHARE, MAX_REGION_TO_TEXT * text_share) else None
 
 
 def normalize_contrast(grey: np.ndarray, *, target: float = 90.0) -> np.ndarray:
