@@ -412,6 +412,19 @@ def test_rows_of_grain_are_no_lines_to_straighten() -> None:
     assert fit_dewarp(mask, letter) is None
 
 
+def test_a_blot_touching_the_end_of_a_line_does_not_bend_it() -> None:
+    """A spot of foxing just under the end of a line: the smeared line runs into it and its middle steps
+    down there; the line is fitted to the points before the step and stays straight."""
+    mask = ink_mask(render(TEXT, size=22))
+    letter = letter_height(mask) or 12
+    line = find_lines(mask, letter)[2]
+    top = int(line.target + 0.3 * letter)
+    cv2.rectangle(mask, (int(line.x1) - 80, top), (int(line.x1), int(top + 1.4 * letter)), 255, -1)
+    blotted = min(find_lines(mask, letter), key=lambda other: abs(other.target - line.target))
+    xs = np.arange(blotted.x0, blotted.x1)
+    assert blotted.x1 < line.x1 - 60 and np.abs(blotted.offset(xs)).max() < 0.2 * letter
+
+
 def no_reader(image: np.ndarray) -> list[tuple[float, float, int]]:
     return []
 
