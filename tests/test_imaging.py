@@ -233,7 +233,7 @@ def test_a_stamp_near_the_texts_colour_is_removed_only_where_it_lies() -> None:
     cv2.circle(stamp, (700, 150), 120, 255, 14)
     colour[stamp > 0] = (215, 88, 161)  # a magenta stamp over it
     model = fit_ink(colour)
-    assert model.local and model.removed_colour is not None
+    assert model.removed_colour is not None and not model.everywhere  # too near to remove over the whole page
     region = removal_region(colour, model)
     assert region is not None and region[150, 580] and not region[:, :450].any()
     plain = model.plain()
@@ -259,7 +259,7 @@ def test_a_stamp_near_the_texts_colour_is_removed_only_where_it_lies() -> None:
     for x in range(-300, page.shape[1], 150):
         cv2.line(strokes, (x, 0), (x + 300, page.shape[0]), (215, 88, 161), 2)
     wide = fit_ink(strokes)
-    assert wide.local and removal_region(strokes, wide) is None
+    assert wide.removed_colour is not None and not wide.everywhere and removal_region(strokes, wide) is None
     # the second colour on most letters (a JPEG's blocks splitting the text's colour): it lies all over the
     # text, not on a part of it, and is not removed
     blocks = np.full_like(colour, 245)
@@ -282,7 +282,7 @@ def test_the_pipeline_removes_a_near_coloured_stamp_where_it_lies_and_leaves_the
     colour[stamp > 0] = (209, 132, 201)  # a pale violet stamp, near it in colour
     removed, kept = (prepare(as_photo(colour), PipelineOptions(upside_down=False, remove_colours=remove))[0]
                      for remove in (True, False))
-    assert next(s for s in removed.steps if s.name == "ink").params["local"] == "removed where it lies"
+    assert next(s for s in removed.steps if s.name == "ink").params["removed"] == "where it lies"
     width = removed.image.shape[1]
     band = slice(width * 2 // 5, width * 3 // 5)  # where the stamp lies
 
@@ -292,6 +292,30 @@ def test_the_pipeline_removes_a_near_coloured_stamp_where_it_lies_and_leaves_the
     assert dark(removed.image[:, band]) < 0.5 * dark(kept.image[:, band])  # its ring is gone
     left = slice(0, width // 3)  # the text beside it, as it was
     assert abs(dark(removed.image[:, left]) - dark(kept.image[:, left])) < 0.001
+
+
+def test_a_stamp_of_another_colour_is_removed_where_it_lies_and_red_ink_all_over_everywhere() -> None:
+    """Weighing the channels against each other to remove a second ink makes the photo's colour noise
+    stronger: a red stamp is removed where it lies and the rest of the page keeps the text's plain
+    projection; red pencil ticks all over the page, which lie in no region, are removed over the whole page."""
+    page = render()
+    ink = page < 128
+    colour = np.full((*page.shape, 3), 245, np.uint8)
+    colour[ink] = (90, 90, 90)  # grey typing
+    stamp = np.zeros(page.shape, np.uint8)
+    cv2.circle(stamp, (700, 150), 120, 255, 14)
+    stamped = colour.copy()
+    stamped[stamp > 0] = (60, 60, 220)  # a red stamp
+    ticks = colour.copy()
+    for y in range(30, page.shape[0] - 30, 60):  # red pencil ticks all over the page
+        for x in range(30 + y % 120, page.shape[1] - 60, 240):
+            cv2.line(ticks, (x, y), (x + 50, y + 20), (60, 60, 220), 2)
+    for pixels, removed in ((stamped, "where it lies"), (ticks, "everywhere")):
+        prepared = prepare(as_photo(pixels), PipelineOptions(upside_down=False))[0]
+        step = next(s for s in prepared.steps if s.name == "ink")
+        assert step.params["removed"] == removed
+        assert (prepared.image < 128).mean() < 1.3 * (prepare(as_photo(colour), PipelineOptions(
+            upside_down=False))[0].image < 128).mean()  # the red is gone, the text kept
 
 
 def test_the_plain_projection_blended_in_keeps_dark_ink_dark_whichever_weighs_more() -> None:

@@ -73,15 +73,16 @@ class InkModel:
     removed_colour: tuple[float, float, float] | None = None
     removed_share: float = 0.0
     paper: tuple[float, float, float] = (255.0, 255.0, 255.0)  # paper colour of the unflattened page
-    # the second ink is so near the text's colour that its removal, which amplifies the photo's colour noise,
-    # is to be done only where that ink lies (``removal_region``), the text's plain projection elsewhere
-    local: bool = False
+    # a second ink is removed where it lies (``removal_region``), the text's plain projection elsewhere; only
+    # when it lies all over the page, and is far enough from the text's colour (``everywhere``), over the whole
+    # page
+    everywhere: bool = False
     plain_levels: tuple[float, float] | None = None  # the tone's floor and gain for the text ink alone
 
     def plain(self) -> InkModel:
         """The same model without the second ink's removal: the text ink alone, projected as it is."""
         if self.plain_levels is None:
-            raise ValueError("only a model whose second ink is removed locally keeps the plain projection's tone")
+            raise ValueError("only a model that removes a second ink keeps the plain projection's tone")
         floor, gain = self.plain_levels
         direction = np.array(self.text_colour)
         weights = direction / float(direction @ direction)
@@ -172,10 +173,13 @@ def _clear_of_border(is_ink: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
 
 
 # How hard parting the two inks weighs the channels against each other (the weights' absolute sum): up to
-# MAX_WEIGHTS the second ink is removed over the whole page; up to MAX_LOCAL_WEIGHTS only where it lies (a
-# violet stamp over violet typing); beyond, the two are taken for one ink. Weights like (3.3, -1.2, 0.1) turn
-# the coarser colour a phone's JPEG keeps at every letter's edge into specks that Tesseract reads as dots and
-# commas; inside the stamp the letters are lost to it anyway.
+# MAX_LOCAL_WEIGHTS a second ink is removed where it lies (a stamp, a pencil note), and the text's plain
+# projection kept elsewhere, which the weighing would only make noisier: on a dark page the colour noise
+# weighed so all over it was read as dots and commas (39000/mixed-050, a violet stamp on faded black typing
+# photographed dark: 12.0% removed over the whole page, 5.4% where it lies). Only an ink that lies all over
+# the page (no region, see removal_region) is removed everywhere, and only up to MAX_WEIGHTS: weights like
+# (3.3, -1.2, 0.1) turn the coarser colour a phone's JPEG keeps at every letter's edge into specks. Beyond
+# MAX_LOCAL_WEIGHTS the two are taken for one ink.
 MAX_WEIGHTS = 4.0
 MAX_LOCAL_WEIGHTS = 8.0
 MAX_REGION_SHARE = 0.25  # of the page: a second ink spread wider is no stamp, and is left
@@ -250,7 +254,7 @@ def fit_ink(flat: np.ndarray, *, remove_colours: bool = True, floor_share: float
     text_dir = _unit(np.median(dirs, axis=0))
     removed: np.ndarray | None = None
     share = 0.0
-    local = False
+    everywhere = False
     if remove_colours and not near_noise and len(dirs) >= 200:
         criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 1e-3)
         cv2.setRNGSeed(0)  # k-means++ draws from OpenCV's global generator: the same page, the same model
@@ -270,23 +274,25 @@ def fit_ink(flat: np.ndarray, *, remove_colours: bool = True, floor_share: float
         ortho = text_dir - (text_dir @ removed) * removed
         weights = ortho / float(ortho @ text_dir)
         size = float(np.abs(weights).sum())
-        local = MAX_WEIGHTS < size <= MAX_LOCAL_WEIGHTS
+        everywhere = size <= MAX_WEIGHTS
         if size > MAX_LOCAL_WEIGHTS:  # too close in colour: removal would drown the text in colour noise
             weights, removed = text_dir / float(text_dir @ text_dir), None
     else:
         weights = text_dir / float(text_dir @ text_dir)
     weights = weights / max(1e-6, float(weights @ text_dir))
     if weights.sum() < 0.4:  # the projection would leave no paper to flatten against
-        weights, removed, local = text_dir / float(text_dir @ text_dir), None, False
+        weights, removed = text_dir / float(text_dir @ text_dir), None
     floor, gain = _tone_levels(ink @ weights, clear, floor_share)
-    plain_levels = _tone_levels(ink @ (text_dir / float(text_dir @ text_dir)), clear, floor_share) if local else None
+    plain_levels = (_tone_levels(ink @ (text_dir / float(text_dir @ text_dir)), clear, floor_share)
+                    if removed is not None else None)
     return InkModel(weights=(float(weights[0]), float(weights[1]), float(weights[2])), floor=floor, gain=gain,
                     plain_levels=plain_levels,
                     paper=paper,
                     text_colour=(float(text_dir[0]), float(text_dir[1]), float(text_dir[2])),
                     removed_colour=None if removed is None else (float(removed[0]), float(removed[1]),
                                                                  float(removed[2])),
-                    removed_share=float(share) if removed is not None else 0.0, local=local)
+                    removed_share=float(share) if removed is not None else 0.0,
+                    everywhere=everywhere and removed is not None)
 
 
 def removal_region(flat: np.ndarray, model: InkModel) -> np.ndarray | None:

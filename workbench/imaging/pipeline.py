@@ -485,15 +485,16 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
     with rec.step(steps, "ink") as step:
         model = fit_ink(flat_sample, remove_colours=options.remove_colours, paper=paper_colour(sample),
                         has_text=letter is not None)
-        # a second ink near the text's colour is removed only where it lies (on a flattened page: the blend
-        # takes paper for white), or not at all
-        local = model.local
-        region = removal_region(flat_sample, model) if local and options.flatten else None
-        if local and region is None:
+        # a second ink is removed where it lies (on a flattened page: the blend takes paper for white); when it
+        # lies all over the page, over the whole page if its colour is far enough from the text's, or not at all
+        removes = model.removed_colour is not None
+        region = removal_region(flat_sample, model) if removes and options.flatten else None
+        if removes and region is None and not model.everywhere:
             model = model.plain()
         projected = model.project(colour)
-        step.params = {**model.params(), "local": "removed where it lies" if region is not None
-                       else "not removed" if local else None,
+        step.params = {**model.params(),
+                       "removed": None if not removes else "where it lies" if region is not None
+                       else "everywhere" if model.removed_colour is not None else "not removed",
                        "region_share": round(cv2.countNonZero(region) / region.size, 3) if region is not None else None}
     rec.show(f"{tag}ink", projected)
 
