@@ -92,8 +92,10 @@ def _letters(mask: np.ndarray, line: np.ndarray, letter: float) -> bool:
 def _smooth_run(xs: list[int], ys: list[float], thickness: list[int],
                 letter: float) -> tuple[list[int], list[float], list[int]]:
     """The longest run of a line's points (a letter apart) along which its middle bends smoothly: where the
-    smear runs into a blot or the line below, the middle steps aside, turning by more than ``MAX_TURN``
-    letters from one step to the next; a curl, however steep, turns gradually."""
+    smear runs into a blot or the line below, the middle steps aside, turning by more than ``MAX_TURN`` letters
+    from one step to the next; a curl, however steep, turns gradually. The run ends before the point where
+    the middle turns and starts after the point beyond it (a step aside over two points turns twice, and the
+    points between belong to neither side), so a clean jump costs the point before it."""
     steps = np.diff(np.asarray(ys, dtype=float))
     if len(steps) < 2:
         return xs, ys, thickness

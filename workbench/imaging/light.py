@@ -73,9 +73,8 @@ class InkModel:
     removed_colour: tuple[float, float, float] | None = None
     removed_share: float = 0.0
     paper: tuple[float, float, float] = (255.0, 255.0, 255.0)  # paper colour of the unflattened page
-    # a second ink is removed where it lies (``removal_region``), the text's plain projection elsewhere; only
-    # when it lies all over the page, and is far enough from the text's colour (``everywhere``), over the whole
-    # page
+    # a second ink is removed where it lies (``removal_region``), the text's plain projection elsewhere; one
+    # that lies all over the page over the whole page, if it is far enough from the text's colour (this flag)
     everywhere: bool = False
     plain_levels: tuple[float, float] | None = None  # the tone's floor and gain for the text ink alone
 
@@ -177,7 +176,7 @@ def _clear_of_border(is_ink: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
 # projection kept elsewhere, which the weighing would only make noisier: on a dark page the colour noise
 # weighed so all over it was read as dots and commas (39000/mixed-050, a violet stamp on faded black typing
 # photographed dark: 12.0% removed over the whole page, 5.4% where it lies). Only an ink that lies all over
-# the page (no region, see removal_region) is removed everywhere, and only up to MAX_WEIGHTS: weights like
+# the page (``InkRegion.where == "all over"``) is removed everywhere, and only up to MAX_WEIGHTS: weights like
 # (3.3, -1.2, 0.1) turn the coarser colour a phone's JPEG keeps at every letter's edge into specks. Beyond
 # MAX_LOCAL_WEIGHTS the two are taken for one ink.
 MAX_WEIGHTS = 4.0
@@ -295,12 +294,24 @@ def fit_ink(flat: np.ndarray, *, remove_colours: bool = True, floor_share: float
                     everywhere=everywhere and removed is not None)
 
 
-def removal_region(flat: np.ndarray, model: InkModel) -> np.ndarray | None:
-    """Where on a small flattened colour page the model's second ink lies, grown by ``REGION_REACH``, as a
-    0/255 mask; None when it covers more than ``MAX_REGION_SHARE`` of the page, when it lies along the text's
-    edges (``MAX_FRINGE``), or there is none."""
+@dataclass(slots=True)
+class InkRegion:
+    """Where on the page a second ink lies, as ``removal_region`` finds it.
+
+    ``where``: ``"region"`` (``mask``, 0/255 at the sample's size, is where to remove it), ``"all over"`` (it
+    would cover more than ``MAX_REGION_SHARE`` of the page: ruling, ticks, notes everywhere), ``"on the
+    text"`` (more than ``MAX_REGION_TO_TEXT`` of the text's own region: the text's colour split in two),
+    ``"fringe"`` (along the letters' edges: their own colour fringe) or ``"nowhere"``.
+    """
+
+    where: str
+    mask: np.ndarray | None = None
+
+
+def removal_region(flat: np.ndarray, model: InkModel) -> InkRegion:
+    """Where on a small flattened colour page the model's second ink lies, grown by ``REGION_REACH``."""
     if model.removed_colour is None or flat.ndim != 3:
-        return None
+        return InkRegion("nowhere")
     absorb, strength = _absorbance(flat)
     is_ink = strength > max(14.0, float(np.median(strength)) + 20.0)
     dirs = _directions(absorb)
@@ -308,13 +319,18 @@ def removal_region(flat: np.ndarray, model: InkModel) -> np.ndarray | None:
     text = (is_ink & ~second).reshape(flat.shape[:2]).astype(np.uint8)
     beside_text = cv2.dilate(text, np.ones((3, 3), np.uint8)).ravel() > 0
     if np.count_nonzero(second & beside_text) > MAX_FRINGE * np.count_nonzero(second):
-        return None  # the letters' own colour fringes, not a stamp's strokes
+        return InkRegion("fringe")  # the letters' own colour fringes, not a stamp's strokes
     reach = max(3, int(REGION_REACH * max(flat.shape[:2])) | 1)
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (reach, reach))
     mask = cv2.dilate(second.reshape(flat.shape[:2]).astype(np.uint8) * 255, disc)
     share = cv2.countNonZero(mask) / mask.size
-    text_share = cv2.countNonZero(cv2.dilate(text * 255, disc)) / mask.size
-    return mask if 0 < share <= min(MAX_REGION_SHARE, MAX_REGION_TO_TEXT * text_share) else None
+    if share == 0:
+        return InkRegion("nowhere")
+    if share > MAX_REGION_SHARE:
+        return InkRegion("all over")
+    if share > MAX_REGION_TO_TEXT * cv2.countNonZero(cv2.dilate(text * 255, disc)) / mask.size:
+        return InkRegion("on the text")
+    return InkRegion("region", mask)
 
 
 def normalize_contrast(grey: np.ndarray, *, target: float = 90.0) -> np.ndarray:

@@ -329,10 +329,12 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
             # each page keeps a little of the gutter beside its text, not the fold's shadow and spots in it
             pad = int(GUTTER_PAD * level_w)
             parts = [(1, 0, min(gutter.x, gutter.start + pad)), (2, max(gutter.x, gutter.end - pad), level_w)]
-            step.params = {"spread": True, "gutter_x": round(gutter.x / level_w, 3), "gap": gutter.gap}
+            step.params = {"spread": True, "gutter_x": round(gutter.x / level_w, 3), "gap": gutter.gap,
+                           "pages_x": [[round(x0 / level_w, 3), round(x1 / level_w, 3)] for _, x0, x1 in parts]}
     if debug is not None and gutter is not None:
         view = cv2.cvtColor(level_grey, cv2.COLOR_GRAY2BGR)
-        cv2.line(view, (gutter.x, 0), (gutter.x, level_h), (0, 0, 255), 2)
+        for x in (parts[0][2], parts[1][1]):  # where each page ends at the gutter
+            cv2.line(view, (x, 0), (x, level_h), (0, 0, 255), 2)
         rec.show("spread", view)
 
     level_to_photo = small_to_photo @ page_to_small @ level_to_page
@@ -485,16 +487,18 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
     with rec.step(steps, "ink") as step:
         model = fit_ink(flat_sample, remove_colours=options.remove_colours, paper=paper_colour(sample),
                         has_text=letter is not None)
-        # a second ink is removed where it lies (on a flattened page: the blend takes paper for white); when it
-        # lies all over the page, over the whole page if its colour is far enough from the text's, or not at all
+        # a second ink is removed where it lies (on a flattened page: the blend takes paper for white); one that
+        # lies all over the page over the whole page, if its colour is far enough from the text's; else none
         removes = model.removed_colour is not None
-        region = removal_region(flat_sample, model) if removes and options.flatten else None
-        if removes and region is None and not model.everywhere:
+        found = removal_region(flat_sample, model) if removes and options.flatten else None
+        region = found.mask if found is not None else None
+        if removes and region is None and not (model.everywhere and (found is None or found.where == "all over")):
             model = model.plain()
         projected = model.project(colour)
         step.params = {**model.params(),
                        "removed": None if not removes else "where it lies" if region is not None
                        else "everywhere" if model.removed_colour is not None else "not removed",
+                       "second_ink": found.where if found is not None else None,
                        "region_share": round(cv2.countNonZero(region) / region.size, 3) if region is not None else None}
     rec.show(f"{tag}ink", projected)
 
