@@ -218,6 +218,10 @@ def test_a_line_reaching_into_the_inner_margin_is_not_cut_off() -> None:
     end_of_long_line = int(np.flatnonzero((mask[:, :1100] > 0).any(axis=0))[-1])
     gutter = find_gutter(mask)
     assert gutter is not None and gutter.start > end_of_long_line and gutter.end <= 1100 + 160 + 60
+    # a speck of grain at the gutter's edge is no word reaching into it
+    mask[900:904, gutter.end - 3:gutter.end + 3] = 255
+    specked = find_gutter(mask)
+    assert specked is not None and specked.end == gutter.end
 
 
 def test_ink_model_removes_a_red_stamp_but_keeps_violet_text() -> None:
