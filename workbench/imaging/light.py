@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
+from typing import Literal
 
 import cv2
 import numpy as np
@@ -304,7 +305,7 @@ class InkRegion:
     ``"fringe"`` (along the letters' edges: their own colour fringe) or ``"nowhere"``.
     """
 
-    where: str
+    where: Literal["region", "all over", "on the text", "fringe", "nowhere"]
     mask: np.ndarray | None = None
 
 

@@ -489,16 +489,18 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
                         has_text=letter is not None)
         # a second ink is removed where it lies (on a flattened page: the blend takes paper for white); one that
         # lies all over the page over the whole page, if its colour is far enough from the text's; else none
-        removes = model.removed_colour is not None
-        found = removal_region(flat_sample, model) if removes and options.flatten else None
+        found = removal_region(flat_sample, model) if model.removed_colour is not None and options.flatten else None
         region = found.mask if found is not None else None
-        if removes and region is None and not (model.everywhere and (found is None or found.where == "all over")):
-            model = model.plain()
+        removed = None
+        if model.removed_colour is not None:
+            if region is not None:
+                removed = "where it lies"
+            elif model.everywhere and (found is None or found.where == "all over"):
+                removed = "everywhere"
+            else:
+                model, removed = model.plain(), "not removed"
         projected = model.project(colour)
-        step.params = {**model.params(),
-                       "removed": None if not removes else "where it lies" if region is not None
-                       else "everywhere" if model.removed_colour is not None else "not removed",
-                       "second_ink": found.where if found is not None else None,
+        step.params = {**model.params(), "removed": removed, "second_ink": found.where if found is not None else None,
                        "region_share": round(cv2.countNonZero(region) / region.size, 3) if region is not None else None}
     rec.show(f"{tag}ink", projected)
 
