@@ -531,8 +531,14 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
         defocus = measure_defocus(flat) if options.deblur and letter is not None else None
         if defocus is not None and defocus.found:
             flat = refocus(flat, defocus)
+        # undoing a smear sharpens the grain with the letters: where it now drowns them, it is smoothed after
+        after = (measure_noise(flat) if options.denoise and not smoothed and blur is not None and blur.found
+                 else None)
+        if after is not None and after.found:
+            flat = smooth(flat)
         step.params = {**(blur.params() if blur is not None else {"enabled": False}),
-                       **(defocus.params() if defocus is not None else {})}
+                       **(defocus.params() if defocus is not None else {}),
+                       "smoothed_after": None if after is None else after.found}
     if (blur is not None and blur.found) or (defocus is not None and defocus.found):
         rec.show(f"{tag}deblur", flat)
 
