@@ -12,7 +12,15 @@ from PIL import Image, ImageDraw, ImageFont
 from workbench.imaging.components import off_the_edge
 from workbench.imaging.dewarp import find_lines, fit_dewarp
 from workbench.imaging.geometry import STRIP_ROWS, remap_grid, rot90_matrix, rotate_matrix
-from workbench.imaging.light import fit_ink, flatten, ink_level_beside_dark, ink_mask, removal_region
+from workbench.imaging.light import (
+    MIN_ANGLE,
+    NEAR_ANGLE,
+    fit_ink,
+    flatten,
+    ink_level_beside_dark,
+    ink_mask,
+    removal_region,
+)
 from workbench.imaging.load import Photo
 from workbench.imaging.orientation import check_upside_down, clearly_upright
 from workbench.imaging.pagedetect import find_page, find_text_box, off_page
@@ -288,6 +296,37 @@ def test_a_stamp_near_the_texts_colour_is_removed_only_where_it_lies() -> None:
             patches[y:y + 32, x:x + 32] = True
     blocks[ink & patches] = (215, 88, 161)
     assert removal_region(blocks, model).where == "on the text"
+
+
+def test_an_ink_nearer_the_texts_colour_than_NEAR_ANGLE_is_removed_only_where_it_gathers_in_one_place() -> None:
+    """Blue 16 degrees from grey typing: a stamp of it (one ring) is removed about where it is most of the ink;
+    the same colour strewn over the text in many small places (its own colour noise, on a dark page) is left,
+    and the page is toned as one ink."""
+    page = render()
+    ink = page < 128
+    colour = np.full((*page.shape, 3), 245, np.uint8)
+    colour[ink] = (150, 120, 140)  # grey typing (BGR)
+    stamp = np.zeros(page.shape, np.uint8)
+    cv2.circle(stamp, (700, 150), 120, 255, 14)
+    colour[stamp > 0] = (215, 135, 160)  # a blue stamp, 16 degrees from the typing's colour
+    speck = np.zeros(page.shape, bool)
+    speck[90:110, 195:215] = True  # and a little of that colour on a word far from it: the typing's own noise
+    assert (ink & speck).sum() > 20
+    colour[ink & speck] = (215, 135, 160)
+    model = fit_ink(colour)
+    assert model.removed_colour is not None and MIN_ANGLE <= model.removed_angle < NEAR_ANGLE
+    found = removal_region(colour, model)
+    assert found.where == "region" and found.mask is not None
+    assert found.mask[150, 580] and not found.mask[:, :450].any()  # about the ring, not the word with the speck
+    # the same colour on letters in small places all over the page: no stamp, left
+    strewn = np.full_like(colour, 245)
+    strewn[ink] = (150, 120, 140)
+    spots = np.zeros(page.shape, bool)
+    for y in (60, 180, 270):
+        for x in range(60, 1200, 150):
+            spots[y:y + 30, x:x + 30] = True
+    strewn[ink & spots] = (215, 135, 160)
+    assert removal_region(strewn, model).where == "scattered"
 
 
 def test_the_pipeline_removes_a_near_coloured_stamp_where_it_lies_and_leaves_the_rest() -> None:

@@ -73,6 +73,7 @@ class InkModel:
     text_colour: tuple[float, float, float]  # unit absorbance direction, B G R
     removed_colour: tuple[float, float, float] | None = None
     removed_share: float = 0.0
+    removed_angle: float = 0.0  # degrees between the two inks' colours
     paper: tuple[float, float, float] = (255.0, 255.0, 255.0)  # paper colour of the unflattened page
     # a second ink is removed where it lies (``removal_region``), the text's plain projection elsewhere; one
     # that lies all over the page over the whole page, if it is far enough from the text's colour (this flag)
@@ -124,7 +125,7 @@ class InkModel:
                 "gain": round(self.gain, 2), "text_colour": [round(c, 2) for c in self.text_colour],
                 "removed_colour": None if self.removed_colour is None
                 else [round(c, 2) for c in self.removed_colour],
-                "removed_share": round(self.removed_share, 3)}
+                "removed_share": round(self.removed_share, 3), "removed_angle": round(self.removed_angle, 1)}
 
     def apply(self, flat_bgr: np.ndarray) -> np.ndarray:
         """Grey page: ``255 - gain * (weights . (255 - flat) - floor)``, in one saturating pass."""
@@ -192,6 +193,20 @@ MAX_REGION_TO_TEXT = 0.6
 # fringes (a JPEG's coarser colour, a lens's): on twelve plans such pages measured 0.88 to 0.94 and read worse
 # with it removed; stamps over text measured 0.13 to 0.71.
 MAX_FRINGE = 0.8
+# Two inks are told apart when their colours lie MIN_ANGLE degrees apart. Under NEAR_ANGLE the second may be the
+# text's own colour split in two by noise (a dark page's grain, a smear's fringes) as well as a stamp of a near
+# colour (blue on grey typing, violet on violet): it is removed only where it gathers in one place, as a stamp
+# does, and the largest of its places must hold MIN_GATHERED of it. On a dark page of grey typing (43000/dark-013)
+# such a "second ink" lay in 35 places, the largest 0.21 of it (removed, 0.9% -> 69% CER); the near stamps of
+# twelve plans (1923-2000, 39000-47000) 0.58 to 1. A near ink is never removed over the whole page.
+MIN_ANGLE = 14.0
+NEAR_ANGLE = 20.0
+MIN_GATHERED = 0.5
+# A second ink is removed only about where it is most of the ink (in a window of REGION_REACH): where a stamp
+# crosses the text, the letters beside it are the text's, and a removal weighing the channels against each
+# other would only make them noisier. Pixels of the second colour strewn among the letters (their own colour
+# noise) are so left alone.
+MIN_LOCAL_SHARE = 0.5
 
 
 def _absorbance(bgr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -217,7 +232,7 @@ def _tone_levels(projected: np.ndarray, clear: np.ndarray, floor_share: float) -
 
 
 def fit_ink(flat: np.ndarray, *, remove_colours: bool = True, floor_share: float = 0.12,
-            min_second_share: float = 0.03, min_angle: float = 20.0,
+            min_second_share: float = 0.03, min_angle: float = MIN_ANGLE,
             paper: tuple[float, float, float] = (255.0, 255.0, 255.0), has_text: bool = False) -> InkModel:
     """Find the text ink colour and any second ink to remove, on a small flattened page.
 
@@ -251,9 +266,9 @@ def fit_ink(flat: np.ndarray, *, remove_colours: bool = True, floor_share: float
         ink = ink[chosen]
         clear = clear[chosen]
     dirs = _directions(ink)
-    text_dir = _unit(np.median(dirs, axis=0))
+    text_dir = one_ink = _unit(np.median(dirs, axis=0))  # all the ink's colour, kept if no second is removed
     removed: np.ndarray | None = None
-    share = 0.0
+    share = angle = 0.0
     everywhere = False
     if remove_colours and not near_noise and len(dirs) >= 200:
         criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 1e-3)
@@ -274,14 +289,16 @@ def fit_ink(flat: np.ndarray, *, remove_colours: bool = True, floor_share: float
         ortho = text_dir - (text_dir @ removed) * removed
         weights = ortho / float(ortho @ text_dir)
         size = float(np.abs(weights).sum())
-        everywhere = size <= MAX_WEIGHTS
+        everywhere = size <= MAX_WEIGHTS and angle >= NEAR_ANGLE
         if size > MAX_LOCAL_WEIGHTS:  # too close in colour: removal would drown the text in colour noise
-            weights, removed = text_dir / float(text_dir @ text_dir), None
+            text_dir, removed = one_ink, None
+            weights = text_dir / float(text_dir @ text_dir)
     else:
         weights = text_dir / float(text_dir @ text_dir)
     weights = weights / max(1e-6, float(weights @ text_dir))
     if weights.sum() < 0.4:  # the projection would leave no paper to flatten against
-        weights, removed = text_dir / float(text_dir @ text_dir), None
+        text_dir, removed = one_ink, None
+        weights = text_dir / float(text_dir @ text_dir)
     floor, gain = _tone_levels(ink @ weights, clear, floor_share)
     plain_levels = (_tone_levels(ink @ (text_dir / float(text_dir @ text_dir)), clear, floor_share)
                     if removed is not None else None)
@@ -292,6 +309,7 @@ def fit_ink(flat: np.ndarray, *, remove_colours: bool = True, floor_share: float
                     removed_colour=None if removed is None else (float(removed[0]), float(removed[1]),
                                                                  float(removed[2])),
                     removed_share=float(share) if removed is not None else 0.0,
+                    removed_angle=float(angle) if removed is not None else 0.0,
                     everywhere=everywhere and removed is not None)
 
 
@@ -302,10 +320,12 @@ class InkRegion:
     ``where``: ``"region"`` (``mask``, 0/255 at the sample's size, is where to remove it), ``"all over"`` (it
     would cover more than ``MAX_REGION_SHARE`` of the page: ruling, ticks, notes everywhere), ``"on the
     text"`` (more than ``MAX_REGION_TO_TEXT`` of the text's own region: the text's colour split in two),
-    ``"fringe"`` (along the letters' edges: their own colour fringe) or ``"nowhere"``.
+    ``"fringe"`` (along the letters' edges: their own colour fringe), ``"scattered"`` (a colour near the text's
+    strewn over the page in many places, not gathered in one as a stamp is) or ``"nowhere"`` (nowhere on the
+    page is it most of the ink: none at all, or pixels of its colour among the letters).
     """
 
-    where: Literal["region", "all over", "on the text", "fringe", "nowhere"]
+    where: Literal["region", "all over", "on the text", "fringe", "scattered", "nowhere"]
     mask: np.ndarray | None = None
 
 
@@ -331,7 +351,23 @@ def removal_region(flat: np.ndarray, model: InkModel) -> InkRegion:
         return InkRegion("all over")
     if share > MAX_REGION_TO_TEXT * cv2.countNonZero(cv2.dilate(text * 255, disc)) / mask.size:
         return InkRegion("on the text")
+    second_map = second.reshape(flat.shape[:2]).astype(np.float32)
+    near_second = cv2.blur(second_map, (reach, reach))
+    near_ink = cv2.blur(is_ink.reshape(flat.shape[:2]).astype(np.float32), (reach, reach))
+    most = ((second_map > 0) & (near_second >= MIN_LOCAL_SHARE * near_ink)).astype(np.uint8) * 255
+    if not most.any():
+        return InkRegion("nowhere")
+    mask = cv2.dilate(most, disc)
+    if model.removed_angle < NEAR_ANGLE and _largest_share(mask) < MIN_GATHERED:
+        return InkRegion("scattered")
     return InkRegion("region", mask)
+
+
+def _largest_share(mask: np.ndarray) -> float:
+    """The share of a mask's pixels that its largest connected part holds."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(mask)
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    return float(areas.max() / areas.sum()) if count > 1 else 0.0
 
 
 def normalize_contrast(grey: np.ndarray, *, target: float = 90.0) -> np.ndarray:

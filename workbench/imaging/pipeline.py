@@ -485,8 +485,8 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
         step.params = {"share": round(cv2.countNonZero(beyond) / beyond.size, 3) if beyond is not None else 0.0}
 
     with rec.step(steps, "ink") as step:
-        model = fit_ink(flat_sample, remove_colours=options.remove_colours, paper=paper_colour(sample),
-                        has_text=letter is not None)
+        paper = paper_colour(sample)
+        model = fit_ink(flat_sample, remove_colours=options.remove_colours, paper=paper, has_text=letter is not None)
         # a second ink is removed where it lies (on a flattened page: the blend takes paper for white); one that
         # lies all over the page over the whole page, if its colour is far enough from the text's; else none
         found = removal_region(flat_sample, model) if model.removed_colour is not None and options.flatten else None
@@ -497,8 +497,9 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
                 removed = "where it lies"
             elif model.everywhere and (found is None or found.where == "all over"):
                 removed = "everywhere"
-            else:
-                model, removed = model.plain(), "not removed"
+            else:  # left, it is part of the page's one ink, as if the two had never been told apart
+                model = fit_ink(flat_sample, remove_colours=False, paper=paper, has_text=letter is not None)
+                removed = "not removed"
         projected = model.project(colour)
         step.params = {**model.params(), "removed": removed, "second_ink": found.where if found is not None else None,
                        "region_share": round(cv2.countNonZero(region) / region.size, 3) if region is not None else None}
