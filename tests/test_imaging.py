@@ -327,6 +327,14 @@ def test_an_ink_nearer_the_texts_colour_than_NEAR_ANGLE_is_removed_only_where_it
             spots[y:y + 30, x:x + 30] = True
     strewn[ink & spots] = (215, 135, 160)
     assert removal_region(strewn, model).where == "scattered"
+    assert not model.everywhere  # a near ink is never removed over the whole page
+    # the pipeline leaves it, and tones the page as one ink: the same as if no second ink had been looked for
+    left, one = (prepare(as_photo(strewn), PipelineOptions(upside_down=False, remove_colours=remove))[0]
+                 for remove in (True, False))
+    record = next(s for s in left.steps if s.name == "ink").params
+    assert record["second_ink"] == "scattered" and record["removed"] == "not removed"
+    assert MIN_ANGLE <= record["removed_angle"] < NEAR_ANGLE  # what was found and left
+    assert np.array_equal(left.image, one.image)
 
 
 def test_the_pipeline_removes_a_near_coloured_stamp_where_it_lies_and_leaves_the_rest() -> None:

@@ -178,9 +178,9 @@ def _clear_of_border(is_ink: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
 # projection kept elsewhere, which the weighing would only make noisier: on a dark page the colour noise
 # weighed so all over it was read as dots and commas (39000/mixed-050, a violet stamp on faded black typing
 # photographed dark: 12.0% removed over the whole page, 5.4% where it lies). Only an ink that lies all over
-# the page (``InkRegion.where == "all over"``) is removed everywhere, and only up to MAX_WEIGHTS: weights like
-# (3.3, -1.2, 0.1) turn the coarser colour a phone's JPEG keeps at every letter's edge into specks. Beyond
-# MAX_LOCAL_WEIGHTS the two are taken for one ink.
+# the page (``InkRegion.where == "all over"``) is removed everywhere, only up to MAX_WEIGHTS (weights like
+# (3.3, -1.2, 0.1) turn the coarser colour a phone's JPEG keeps at every letter's edge into specks) and only
+# if its colour lies NEAR_ANGLE or more from the text's. Beyond MAX_LOCAL_WEIGHTS the two are taken for one ink.
 MAX_WEIGHTS = 4.0
 MAX_LOCAL_WEIGHTS = 8.0
 MAX_REGION_SHARE = 0.25  # of the page: a second ink spread wider is no stamp, and is left
@@ -330,7 +330,10 @@ class InkRegion:
 
 
 def removal_region(flat: np.ndarray, model: InkModel) -> InkRegion:
-    """Where on a small flattened colour page the model's second ink lies, grown by ``REGION_REACH``."""
+    """Where on a small flattened colour page the model's second ink is to be removed: about the places
+    where it is most of the ink (``MIN_LOCAL_SHARE``), grown by ``REGION_REACH``, after the checks that it is
+    no colour fringe, lies neither all over the page nor over the text, and, if near the text's colour, is
+    gathered in one place (see ``InkRegion``)."""
     if model.removed_colour is None or flat.ndim != 3:
         return InkRegion("nowhere")
     absorb, strength = _absorbance(flat)
@@ -358,9 +361,17 @@ def removal_region(flat: np.ndarray, model: InkModel) -> InkRegion:
     if not most.any():
         return InkRegion("nowhere")
     mask = cv2.dilate(most, disc)
-    if model.removed_angle < NEAR_ANGLE and _largest_share(mask) < MIN_GATHERED:
+    if _angle_between(model) < NEAR_ANGLE and _largest_share(mask) < MIN_GATHERED:
         return InkRegion("scattered")
     return InkRegion("region", mask)
+
+
+def _angle_between(model: InkModel) -> float:
+    """Degrees between the model's two inks: as ``fit_ink`` measured them, or from their colours."""
+    if model.removed_angle or model.removed_colour is None:
+        return model.removed_angle
+    cosine = float(np.clip(np.array(model.text_colour) @ np.array(model.removed_colour), -1, 1))
+    return math.degrees(math.acos(cosine))
 
 
 def _largest_share(mask: np.ndarray) -> float:

@@ -492,6 +492,7 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
         found = removal_region(flat_sample, model) if model.removed_colour is not None and options.flatten else None
         region = found.mask if found is not None else None
         removed = None
+        fitted = model.params()  # what was found: kept in the record if the second ink is left
         if model.removed_colour is not None:
             if region is not None:
                 removed = "where it lies"
@@ -503,6 +504,8 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
         projected = model.project(colour)
         step.params = {**model.params(), "removed": removed, "second_ink": found.where if found is not None else None,
                        "region_share": round(cv2.countNonZero(region) / region.size, 3) if region is not None else None}
+        if removed == "not removed":  # what was found and left, for the record
+            step.params.update({key: fitted[key] for key in ("removed_colour", "removed_share", "removed_angle")})
     rec.show(f"{tag}ink", projected)
 
     with rec.step(steps, "flatten") as step:
@@ -539,7 +542,8 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
             flat = smooth(flat)
         step.params = {**(blur.params() if blur is not None else {"enabled": False}),
                        **(defocus.params() if defocus is not None else {}),
-                       "smoothed_after": None if after is None else after.found}
+                       **({"clarity_after": round(after.clarity, 1), "smoothed_after": after.found}
+                          if after is not None else {})}
     if (blur is not None and blur.found) or (defocus is not None and defocus.found):
         rec.show(f"{tag}deblur", flat)
 
