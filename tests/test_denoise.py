@@ -10,7 +10,7 @@ import pytest
 from tests.test_imaging import render
 from workbench.imaging.denoise import _quantile, measure_noise, smooth
 from workbench.imaging.load import load_photo
-from workbench.imaging.pipeline import PipelineOptions, prepare
+from workbench.imaging.pipeline import PipelineOptions, PreparedPage, prepare
 
 
 def inked(depth: float, noise: float, seed: int = 0) -> np.ndarray:
@@ -44,25 +44,37 @@ def test_only_faint_ink_in_strong_noise_is_smoothed() -> None:
     assert not measure_noise(inked(10, 0.5)).found  # a clean scan's faint pencil: no grain to smooth
 
 
-def test_a_dark_photo_of_a_carbon_copy_is_smoothed_and_read(tmp_path: Path) -> None:
-    """A faint carbon copy in a dark, grainy photo: stretched as it is, its grain reads as noise."""
+def _photo(folder: Path, seed: int, size_pt: float, damages: tuple[str, ...]) -> tuple[Path, str]:
+    """A generated phone photo of typescript (FreeMono) and its ground truth."""
+    from workbench.synthetic import load_text, write_sample
+
+    files = write_sample(folder, "photo", text=load_text("prereform_1919"), font="FreeMono", seed=seed,
+                         size_pt=size_pt, damages=damages, long_side=4000)
+    return files.image, files.ground_truth.read_text(encoding="utf-8")
+
+
+def _error(pages: list[PreparedPage], truth: str) -> float:
+    """The character error rate of the pages read as the batch keeps them."""
     from workbench.metrics import cer
     from workbench.ocr.quality import settle
     from workbench.ocr.reading import read_page
     from workbench.ocr.tesseract import SAUVOLA, TesseractEngine
-    from workbench.synthetic import load_text, write_sample
 
-    files = write_sample(tmp_path, "dark", text=load_text("prereform_1919"), font="FreeMono", seed=21048,
-                         size_pt=10.0, damages=("perspective", "carbon", "dark", "rotate", "noise"), long_side=4000)
-    truth = files.ground_truth.read_text(encoding="utf-8")
     engine = TesseractEngine(thresholding=SAUVOLA)
+    return cer(truth, "\n".join(settle(read_page(engine, p.image, languages="rus", timeout=300, psm=p.psm), p.image,
+                                       "rus")[0].text for p in pages))
+
+
+@pytest.mark.ocr
+def test_a_dark_photo_of_a_carbon_copy_is_smoothed_and_read(tmp_path: Path) -> None:
+    """A faint carbon copy in a dark, grainy photo: stretched as it is, its grain reads as noise."""
+    image, truth = _photo(tmp_path, 21048, 10.0, ("perspective", "carbon", "dark", "rotate", "noise"))
     errors = {}
     for denoise in (True, False):
-        page = prepare(load_photo(files.image), PipelineOptions(denoise=denoise, upside_down=False))[0]
+        page = prepare(load_photo(image), PipelineOptions(denoise=denoise, upside_down=False))[0]
         step = next(s for s in page.steps if s.name == "denoise").params
         assert step.get("smoothed") is (True if denoise else None)
-        reading = read_page(engine, page.image, languages="rus", timeout=300, psm=page.psm)
-        errors[denoise] = cer(truth, settle(reading, page.image, "rus")[0].text)
+        errors[denoise] = _error([page], truth)
     assert errors[True] < 0.4 and errors[True] < errors[False] - 0.3
 
 
@@ -71,26 +83,15 @@ def test_grain_that_undoing_a_smear_sharpens_is_smoothed_after_it(tmp_path: Path
     """A dark, shaken photo of a spread: its grain lets the letters stand clear until the smear is undone, which
     sharpens the grain with them; read so, both pages came out empty. The grain is measured again after the
     smear is undone, and smoothed where it now drowns the letters."""
-    from workbench.metrics import cer
-    from workbench.ocr.quality import settle
-    from workbench.ocr.reading import read_page
-    from workbench.ocr.tesseract import SAUVOLA, TesseractEngine
-    from workbench.synthetic import load_text, write_sample
-
-    files = write_sample(tmp_path, "shaken", text=load_text("prereform_1919"), font="FreeMono", seed=45048,
-                         size_pt=12.0, damages=("perspective", "dark", "blur", "spread", "noise"), long_side=4000)
-    truth = files.ground_truth.read_text(encoding="utf-8")
-    engine = TesseractEngine(thresholding=SAUVOLA)
+    image, truth = _photo(tmp_path, 45048, 12.0, ("perspective", "dark", "blur", "spread", "noise"))
     errors = {}
     for denoise in (True, False):
-        pages = prepare(load_photo(files.image), PipelineOptions(denoise=denoise, upside_down=False))
+        pages = prepare(load_photo(image), PipelineOptions(denoise=denoise, upside_down=False))
         assert len(pages) == 2
         for page in pages:
             params = next(s for s in page.steps if s.name == "deblur").params
             assert params["length"] > 0  # a smear was undone
             assert params.get("smoothed_after") is (True if denoise else None)
             assert (params.get("clarity_after", 99) < 17) is denoise  # measured again only if denoising
-        text = "\n".join(settle(read_page(engine, p.image, languages="rus", timeout=300, psm=p.psm), p.image,
-                                "rus")[0].text for p in pages)
-        errors[denoise] = cer(truth, text)
+        errors[denoise] = _error(pages, truth)
     assert errors[True] < 0.3 and errors[True] < errors[False] - 0.3
