@@ -291,9 +291,9 @@ def fit_ink(flat: np.ndarray, *, remove_colours: bool = True, floor_share: float
         size = float(np.abs(weights).sum())
         everywhere = size <= MAX_WEIGHTS and angle >= NEAR_ANGLE
         if size > MAX_LOCAL_WEIGHTS:  # too close in colour: removal would drown the text in colour noise
-            text_dir, removed = one_ink, None
-            weights = text_dir / float(text_dir @ text_dir)
-    else:
+            removed = None
+    if removed is None:
+        text_dir = one_ink
         weights = text_dir / float(text_dir @ text_dir)
     weights = weights / max(1e-6, float(weights @ text_dir))
     if weights.sum() < 0.4:  # the projection would leave no paper to flatten against
@@ -376,7 +376,7 @@ def _angle_between(model: InkModel) -> float:
 
 def _largest_share(mask: np.ndarray) -> float:
     """The share of a mask's pixels that its largest connected part holds."""
-    count, _, stats, _ = cv2.connectedComponentsWithStats(mask)
+    count, _, stats, _ = components(mask)
     areas = stats[1:, cv2.CC_STAT_AREA]
     return float(areas.max() / areas.sum()) if count > 1 else 0.0
 
