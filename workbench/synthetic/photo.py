@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 DAMAGES = (
     "perspective", "rotate", "rot90", "exif_rot", "shadow", "dark", "closeup", "far", "faded",
-    "carbon", "stamp", "pencil", "showthrough", "curl", "spread", "blur", "noise",
+    "carbon", "stamp", "pencil", "showthrough", "curl", "spread", "blur", "noise", "glare",
 )
 # how to make stored pixels upright, keyed by counter-clockwise quarter turns applied to upright pixels
 _EXIF_FOR_TURNS = {0: 1, 1: 6, 2: 3, 3: 8}
@@ -622,6 +622,28 @@ def _light(image: Array, wanted: tuple[str, ...], rng: np.random.Generator, para
         params["exposure"] = round(float(exposure), 3)
     image *= (gain * exposure)[:, :, None]
     image *= cast.astype(np.float32)
+    if "glare" in wanted:
+        _glare(image, xx, yy, rng, params)
+
+
+def _glare(image: Array, xx: Array, yy: Array, rng: np.random.Generator, params: dict[str, Any]) -> None:
+    """A lamp reflected by the paper's sheen or a plastic sleeve: light added over paper and ink alike, so the
+    letters under it lose their contrast rather than their brightness, a core that may burn out to white."""
+    h, w = image.shape[:2]
+    # up to where a photographer still sees the letters under it: stronger burns them out, and the photo is retaken
+    strength = rng.uniform(0.25, 0.55)
+    cx, cy = rng.uniform(0.3, 0.7) * w, rng.uniform(0.2, 0.55) * h
+    rx = rng.uniform(0.08, 0.22) * max(h, w)
+    ry = rx * rng.uniform(0.6, 1.4)
+    turn = rng.uniform(0, np.pi)
+    dx, dy = xx - cx, yy - cy
+    along = (dx * math.cos(turn) + dy * math.sin(turn)) / rx
+    across = (-dx * math.sin(turn) + dy * math.cos(turn)) / ry
+    spot = np.exp(-0.5 * (along * along + across * across)).astype(np.float32)
+    spot *= (1 + 0.1 * _field(rng, (h, w), 6)).astype(np.float32)  # sheen is never an even ellipse
+    lamp = np.array([0.97, 1.0, 1.03], np.float32) * strength  # warm lamp light, in B, G, R
+    image += spot[:, :, None] * lamp
+    params["glare"] = {"strength": round(float(strength), 3), "radius": round(float(rx / max(h, w)), 3)}
 
 
 def _blur(image: Array, rng: np.random.Generator, params: dict[str, Any]) -> Array:
