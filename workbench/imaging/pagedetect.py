@@ -303,8 +303,13 @@ def _best(outlines: list[_Outline], ink: np.ndarray, edges: np.ndarray) -> PageQ
             continue
         if ink_total >= 300:  # the page must hold the text, not be a blank patch beside it or a block of it
             area_mask = np.zeros((height, width), np.uint8)
-            cv2.fillConvexPoly(area_mask, quad.astype(np.int32).reshape(-1, 1, 2), 1)
-            if not _holds_the_text(np.count_nonzero(ink & (area_mask > 0)) / ink_total, quad_area / frame_area):
+            corners = quad.astype(np.int32).reshape(-1, 1, 2)
+            cv2.fillConvexPoly(area_mask, corners, 1)
+            # the quad's own edge, broken into letter-sized bits along a faint page, is no text either side of it
+            cv2.polylines(area_mask, [corners], True, 2, thickness=2 * band + 1)
+            text = ink & (area_mask != 2)
+            inside = np.count_nonzero(text & (area_mask == 1)) / max(1, int(np.count_nonzero(text)))
+            if not _holds_the_text(inside, quad_area / frame_area):
                 continue
             if _margin_cover(ink, inset(candidate.outline, MARGIN_INSET), band) > MAX_MARGIN_COVER:
                 continue
