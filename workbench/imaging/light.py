@@ -381,6 +381,105 @@ def _largest_share(mask: np.ndarray) -> float:
     return float(areas.max() / areas.sum()) if count > 1 else 0.0
 
 
+# Glare: a lamp reflected by the paper's sheen or a plastic sleeve adds light to paper and ink alike. Dividing by
+# the paper's brightness then leaves the letters under it pale: their depth below the paper is the fraction
+# of the light the paper reflects, and the added light is no reflection. The depth of the ink is measured
+# about each part of the page, on a copy GLARE_SIDE long, as the deepest ink within GLARE_REACH (of the long
+# side: a line or two of text), against the page's usual depth (GLARE_USUAL percentile of the text's), and
+# the ink deepened by the shortfall, up to MAX_GLARE_GAIN (paler is burnt out or no text).
+# Faded typing, pencil and a dark photo's grain are pale too; deepened, their paper's grain grows with them
+# (on 342 photos of six plans that cost as much as the glare photos gained). Glare's added light carries no
+# texture of the paper: flattened, the paper's grain under it is thinned by the same factor as the ink's
+# depth, and where the paper burns out there is none. So the ink is deepened only as far as the paper's
+# grain there stays as fine as the page's usual (under ink of usual depth). Blank paper takes
+# the gain of the text about it, smoothed over GLARE_SMOOTH of the long side (a lamp's reflection is broad),
+# and only a clear shortfall (MIN_GLARE_GAIN, somewhere) is lifted at all.
+GLARE_SIDE = 800
+GLARE_REACH = 1 / 25
+GLARE_USUAL = 90
+MIN_GLARE_DEPTH = 12  # grey levels below the paper on the small copy: shallower is the paper's grain
+MAX_GLARE_GAIN = 4.0
+MIN_GLARE_GAIN = 1.6
+GLARE_SMOOTH = 1 / 30
+MIN_PAPER_PIXELS = 10  # of the small copy within a reach: fewer tell nothing of the paper's grain
+MIN_GRAIN = 0.05  # grey levels: paper this smooth under ink of usual depth is a scan's, with no grain to compare
+
+
+@dataclass(slots=True)
+class Glare:
+    """The ink's depth about each part of a flattened page, against the page's usual depth."""
+
+    gain: np.ndarray | None  # float32 at a small copy's size; None when no part of the page falls clearly short
+    usual: float  # the usual depth of the text's ink on the small copy, grey levels
+    peak: float  # the largest gain over the text
+    share: float  # of the page, deepened by more than MIN_GLARE_GAIN
+
+    @property
+    def found(self) -> bool:
+        return self.gain is not None
+
+    def params(self) -> dict[str, float | bool]:
+        return {"found": self.found, "usual_depth": round(self.usual, 1), "peak_gain": round(self.peak, 2),
+                "share": round(self.share, 3)}
+
+
+def _paper_grain(small: np.ndarray, reach: int) -> tuple[np.ndarray, np.ndarray]:
+    """About each pixel of a small flattened page, the mean grain of its paper (``|pixel - 3 x 3 median|`` on
+    paper two pixels clear of ink) within ``reach``, and whether enough paper was there to tell."""
+    paper = cv2.erode((small >= 255 - MIN_GLARE_DEPTH).astype(np.uint8), np.ones((5, 5), np.uint8))
+    grain = cv2.absdiff(small, cv2.medianBlur(small, 3)).astype(np.float32) * paper
+    total = cv2.boxFilter(grain, -1, (reach, reach), normalize=False)
+    count = cv2.boxFilter(paper.astype(np.float32), -1, (reach, reach), normalize=False)
+    return total / np.maximum(count, 1.0), count >= MIN_PAPER_PIXELS
+
+
+def measure_glare(flat: np.ndarray) -> Glare:
+    """Where the ink of a flattened grey page (paper 255) is paler than the page's usual on paper no grainier
+    than its usual, and by how much."""
+    small, _ = resize_long_side(flat, GLARE_SIDE)
+    reach = max(3, int(round(max(small.shape) * GLARE_REACH)) | 1)
+    depth = cv2.dilate(255 - small, cv2.getStructuringElement(cv2.MORPH_RECT, (reach, reach))).astype(np.float32)
+    text = depth >= MIN_GLARE_DEPTH
+    if int(text.sum()) < reach * reach:  # hardly any ink: nothing to compare
+        return Glare(None, 0.0, 1.0, 0.0)
+    usual = float(np.percentile(depth[text], GLARE_USUAL))
+    grain, told = _paper_grain(small, reach)
+    typical = told & (depth >= 0.7 * usual)
+    if not typical.any():
+        return Glare(None, usual, 1.0, 0.0)
+    usual_grain = float(np.median(grain[typical]))
+    if usual_grain < MIN_GRAIN:  # a clean scan: no grain to tell glare from pale ink by
+        return Glare(None, usual, 1.0, 0.0)
+    allowed = np.where(told, usual_grain / np.maximum(grain, usual_grain / MAX_GLARE_GAIN), 1.0)
+    known = depth >= max(MIN_GLARE_DEPTH, usual / MAX_GLARE_GAIN)
+    shortfall = np.minimum(np.clip(usual / np.maximum(depth, 1.0), 1.0, MAX_GLARE_GAIN), np.maximum(allowed, 1.0))
+    raw = np.where(known, shortfall, 0).astype(np.float32)
+    peak = float(np.percentile(raw[known], 99)) if known.any() else 1.0
+    if peak < MIN_GLARE_GAIN:
+        return Glare(None, usual, peak, 0.0)
+    # smoothed on a quarter of the copy: the gain is as broad as the glare, and a blur this wide costs 20 times less
+    coarse = (max(1, small.shape[1] // 4), max(1, small.shape[0] // 4))
+    sigma = max(coarse) * GLARE_SMOOTH
+    weight = cv2.GaussianBlur(cv2.resize(known.astype(np.float32), coarse, interpolation=cv2.INTER_AREA), (0, 0), sigma)
+    spread = cv2.GaussianBlur(cv2.resize(raw, coarse, interpolation=cv2.INTER_AREA), (0, 0), sigma)
+    gain = np.where(weight > 0.05, spread / np.maximum(weight, 1e-6), 1.0).astype(np.float32)
+    gain = np.clip(gain, 1.0, MAX_GLARE_GAIN)
+    return Glare(gain, usual, peak, float((gain > MIN_GLARE_GAIN).mean()))
+
+
+GAIN_STEPS = 32  # the gain is applied in 8-bit fixed point, in steps of 1/32
+
+
+def lift_glare(flat: np.ndarray, glare: Glare) -> np.ndarray:
+    """The flattened grey page with its ink deepened where glare paled it; the page itself where none did."""
+    if glare.gain is None:
+        return flat
+    steps = np.round(glare.gain * GAIN_STEPS).astype(np.uint8)  # at most MAX_GLARE_GAIN * 32: within 8 bits
+    gain = cv2.resize(steps, (flat.shape[1], flat.shape[0]), interpolation=cv2.INTER_LINEAR)
+    ink = cv2.multiply(cv2.bitwise_not(flat), gain, scale=1 / GAIN_STEPS)  # 255 - flat; saturates at 255: black
+    return cv2.bitwise_not(ink)
+
+
 def normalize_contrast(grey: np.ndarray, *, target: float = 90.0) -> np.ndarray:
     """Deepen faint ink on a flattened page so its darkest strokes reach ``target``."""
     darkest = float(np.percentile(grey[::2, ::2], 0.5))

@@ -39,6 +39,8 @@ from workbench.imaging.light import (
     flatten,
     ink_level_beside_dark,
     ink_mask,
+    lift_glare,
+    measure_glare,
     normalize_contrast,
     paper_colour,
     paper_like,
@@ -93,6 +95,7 @@ class PipelineOptions:
     split_spreads: bool = True
     dewarp: bool = True
     flatten: bool = True
+    glare: bool = True  # deepen the ink a lamp's reflection paled (with flatten)
     denoise: bool = True  # smooth the grain of a dark photo where it drowns faint letters
     deblur: bool = True  # undo motion blur (a shaking hand) and soft edges (defocus, carbon) when measured
     remove_colours: bool = True  # stamps, pencil: an ink of another colour than the text
@@ -515,6 +518,14 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
             flat = model.blend(flat, flatten(plain.project(colour)), plain, region)
         step.params = {"enabled": options.flatten}
     rec.show(f"{tag}flatten", flat)
+
+    with rec.step(steps, "glare") as step:
+        glare = measure_glare(flat) if options.flatten and options.glare else None
+        if glare is not None and glare.found:
+            flat = lift_glare(flat, glare)
+        step.params = glare.params() if glare is not None else {"enabled": False}
+    if glare is not None and glare.found:
+        rec.show(f"{tag}glare", flat)
 
     with rec.step(steps, "denoise") as step:
         noise = measure_noise(flat) if options.denoise else None

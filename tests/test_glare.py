@@ -1,0 +1,85 @@
+"""Glare: a lamp's reflection adds light over paper and ink alike; the ink under it is deepened again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.test_denoise import _error
+from tests.test_imaging import TEXT, render
+from workbench.imaging.light import lift_glare, measure_glare
+from workbench.imaging.load import load_photo
+from workbench.imaging.pipeline import PipelineOptions, prepare
+
+
+def photographed(*, glare: float = 0.0, faded: float = 0.0, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A flattened page of typescript on grainy paper, and where it was changed: the lower half under a lamp's
+    reflection of ``glare`` times the paper's light, or its typing ``faded`` by that share there."""
+    ink = (255 - render(TEXT * 3).astype(np.float32)) / 255  # 18 lines of typing
+    height, width = ink.shape
+    ys = np.arange(height, dtype=np.float32)[:, None] / height
+    below = np.clip((ys - 0.4) / 0.2, 0, 1) * np.ones((1, width), np.float32)  # the lower half, a soft edge
+    rng = np.random.default_rng(seed)
+    texture = 1 + rng.normal(0, 0.03, ink.shape)  # the paper's own grain
+    reflectance = (1 - 0.85 * ink * (1 - faded * below)) * texture  # paper 1, ink 0.15
+    light, added = 200.0, glare * 200.0 * below
+    seen = light * reflectance + added
+    flat = np.clip(seen / (light + added) * 255, 0, 255).astype(np.uint8)  # flattened: paper 255 everywhere
+    return flat, below > 0.99
+
+
+def _depth(flat: np.ndarray, where: np.ndarray) -> float:
+    """How far below the paper the darkest ink goes in a part of the page."""
+    return float(np.percentile(255 - flat[where], 99.5))
+
+
+def test_ink_paled_by_glare_is_deepened_as_far_as_the_light_added() -> None:
+    flat, under = photographed(glare=1.5)
+    clear = ~under
+    assert _depth(flat, under) < 0.5 * _depth(flat, clear)  # the letters under the lamp lost most of their depth
+    glare = measure_glare(flat)
+    assert glare.found and 2.0 < glare.peak <= 2.8  # light added 1.5 times over: 2.5 times paler
+    lifted = lift_glare(flat, glare)
+    assert _depth(lifted, under) == pytest.approx(_depth(flat, clear), rel=0.2)
+    assert _depth(lifted, clear) == pytest.approx(_depth(flat, clear), rel=0.05)  # the rest left as it was
+    assert np.median(lifted[under]) >= 250  # the paper stays paper
+
+
+def test_faded_typing_on_paper_as_grainy_as_the_rest_is_no_glare() -> None:
+    flat, under = photographed(faded=0.6)
+    assert _depth(flat, under) < 0.5 * _depth(flat, ~under)  # as pale as under the lamp above
+    glare = measure_glare(flat)
+    assert not glare.found
+    assert lift_glare(flat, glare) is flat
+
+
+def test_an_even_page_and_a_clean_scan_have_no_glare() -> None:
+    even, _ = photographed()
+    assert not measure_glare(even).found
+    assert not measure_glare(render()).found  # no grain anywhere: nothing to tell glare from pale ink by
+    assert not measure_glare(np.full((400, 300), 255, np.uint8)).found  # blank paper
+
+
+def _glare_photo(folder: Path, *, text: str, seed: int) -> tuple[Path, str]:
+    """A generated phone photo of typescript (FreeMono) with a lamp reflected on it, and its ground truth."""
+    from workbench.synthetic import load_text, write_sample
+
+    files = write_sample(folder, "photo", text=load_text(text), font="FreeMono", seed=seed,
+                         size_pt=10.0 if text == "mandate" else 11.0,
+                         damages=("perspective", "glare", "noise"), long_side=4000)
+    return files.image, files.ground_truth.read_text(encoding="utf-8")
+
+
+@pytest.mark.ocr
+def test_a_photo_with_a_lamp_reflected_on_its_text_is_read(tmp_path: Path) -> None:
+    """The benchmark's 2000/glare-061: flattened only, the lines under the reflection read as fragments."""
+    image, truth = _glare_photo(tmp_path, text="mandate", seed=2061)
+    errors = {}
+    for glare in (True, False):
+        page = prepare(load_photo(image), PipelineOptions(glare=glare, upside_down=False, languages="rus"))[0]
+        params = next(s for s in page.steps if s.name == "glare").params
+        assert params.get("found") is (True if glare else None)
+        errors[glare] = _error([page], truth)
+    assert errors[True] < 0.04 and errors[True] < errors[False] - 0.05
