@@ -40,7 +40,7 @@ def test_ink_paled_by_glare_is_deepened_as_far_as_the_light_added() -> None:
     clear = ~under
     assert _depth(flat, under) < 0.5 * _depth(flat, clear)  # the letters under the lamp lost most of their depth
     glare = measure_glare(flat)
-    assert glare.found and 2.0 < glare.peak <= 2.8  # light added 1.5 times over: 2.5 times paler
+    assert glare.found and 2.0 < glare.peak <= 3.0  # light added 1.5 times over: 2.5 times paler
     lifted = lift_glare(flat, glare)
     assert _depth(lifted, under) == pytest.approx(_depth(flat, clear), rel=0.2)
     assert _depth(lifted, clear) == pytest.approx(_depth(flat, clear), rel=0.05)  # the rest left as it was
