@@ -385,8 +385,8 @@ def _largest_share(mask: np.ndarray) -> float:
 # the paper's brightness then leaves the letters under it pale: their depth below the paper is the fraction
 # of the light the paper reflects, and the added light is no reflection. The depth of the ink is measured
 # about each part of the page, on a copy a quarter its size (the letters, which the scale step made about
-# 26 px tall, 6 or 7 px there), as the deepest ink within GLARE_REACH of the long side (a line or two of
-# text), against the page's usual depth (GLARE_USUAL percentile of the text's), and the ink deepened by the
+# 26 px tall, 6 or 7 px there), as the deepest ink in a window GLARE_REACH of the long side wide (a line or two
+# of text), against the page's usual depth (GLARE_USUAL percentile of the text's), and the ink deepened by the
 # shortfall, up to MAX_GLARE_GAIN (paler is burnt out or no text).
 # Faded typing, pencil and a dark photo's grain are pale too; deepened, their paper's grain grows with them
 # (on 342 photos of six plans that cost as much as the glare photos gained). Glare's added light carries no
@@ -411,7 +411,7 @@ class Glare:
 
     gain: np.ndarray | None  # float32 at a small copy's size; None when no part of the page falls clearly short
     usual: float  # the usual depth of the text's ink on the small copy, grey levels
-    peak: float  # the largest gain over the text
+    peak: float  # the gain over the text that only 1% of it exceeds, before smoothing
     share: float  # of the page, deepened by more than MIN_GLARE_GAIN
 
     @property
@@ -475,10 +475,11 @@ GAIN_STEPS = 32  # the gain is applied in 8-bit fixed point, in steps of 1/32
 
 
 def lift_glare(flat: np.ndarray, glare: Glare) -> np.ndarray:
-    """The flattened grey page with its ink deepened where glare paled it; the page itself where none did."""
+    """The flattened grey page (one channel) with its ink deepened where glare paled it; the page itself where
+    none did."""
     if glare.gain is None:
         return flat
-    steps = np.round(glare.gain * GAIN_STEPS).astype(np.uint8)  # at most MAX_GLARE_GAIN * 32: within 8 bits
+    steps = np.clip(np.round(glare.gain * GAIN_STEPS), GAIN_STEPS, 255).astype(np.uint8)  # a gain of 1 to 8
     gain = cv2.resize(steps, (flat.shape[1], flat.shape[0]), interpolation=cv2.INTER_LINEAR)
     ink = cv2.multiply(cv2.bitwise_not(flat), gain, scale=1 / GAIN_STEPS)  # 255 - flat; saturates at 255: black
     return cv2.bitwise_not(ink)

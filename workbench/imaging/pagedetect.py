@@ -308,7 +308,9 @@ def _best(outlines: list[_Outline], ink: np.ndarray, edges: np.ndarray) -> PageQ
             # the quad's own edge, broken into letter-sized bits along a faint page, is no text either side of it
             cv2.polylines(area_mask, [corners], True, 2, thickness=2 * band + 1)
             text = ink & (area_mask != 2)
-            inside = np.count_nonzero(text & (area_mask == 1)) / max(1, int(np.count_nonzero(text)))
+            text_total = int(np.count_nonzero(text))
+            # a page whose ink was nearly all its own edge's bits: blank or too faint to say, as with no ink
+            inside = np.count_nonzero(text & (area_mask == 1)) / text_total if text_total >= 300 else 1.0
             if not _holds_the_text(inside, quad_area / frame_area):
                 continue
             if _margin_cover(ink, inset(candidate.outline, MARGIN_INSET), band) > MAX_MARGIN_COVER:
