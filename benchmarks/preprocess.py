@@ -79,34 +79,32 @@ def plan(per_kind: int, mixed: int, clean: int, seed: int) -> list[Case]:
         fonts = [f for f in fonts_all if f in available_fonts(load_text(text))] or list(TYPEWRITER_FONTS)
         return text, fonts[i % len(fonts)], SIZES_PT[int(rng.integers(0, len(SIZES_PT)))]
 
-    n = 0
-    for kind in DAMAGES:
-        if kind in BASE_DAMAGES or kind in LATE_DAMAGES:
-            continue
+    def filed_under(kind: str) -> None:  # ``per_kind`` photos of one damage, with perspective and noise
+        extra = () if kind == "closeup" else ("perspective",)
         for _ in range(per_kind):
+            n = len(cases)  # each photo's number, and its seed's offset
             text, font, size = pick(n)
-            extra = () if kind in ("closeup",) else ("perspective",)
             cases.append(Case(f"{kind}-{n:03d}", kind, text, font, (*extra, kind, "noise"), seed + n, size))
-            n += 1
+
+    for kind in DAMAGES:
+        if kind not in BASE_DAMAGES + LATE_DAMAGES:
+            filed_under(kind)
     for _ in range(per_kind):  # perspective and noise alone
+        n = len(cases)
         text, font, size = pick(n)
         cases.append(Case(f"perspective-{n:03d}", "perspective", text, font, BASE_DAMAGES, seed + n, size))
-        n += 1
     kinds = [d for d in DAMAGES if d not in BASE_DAMAGES + LATE_DAMAGES and d not in ("closeup", "far")]
     for _ in range(mixed):
+        n = len(cases)
         text, font, size = pick(n)
         chosen = tuple(str(d) for d in rng.choice(kinds, size=3, replace=False))
         cases.append(Case(f"mixed-{n:03d}", "mixed", text, font, ("perspective", *chosen, "noise"), seed + n, size))
-        n += 1
     for _ in range(clean):
+        n = len(cases)
         text, font, size = pick(n)
         cases.append(Case(f"clean-{n:03d}", "clean scan", text, font, (), seed + n, size, clean=True))
-        n += 1
     for kind in LATE_DAMAGES:
-        for _ in range(per_kind):
-            text, font, size = pick(n)
-            cases.append(Case(f"{kind}-{n:03d}", kind, text, font, ("perspective", kind, "noise"), seed + n, size))
-            n += 1
+        filed_under(kind)
     for case in cases:
         case.plan_seed = seed
     return cases

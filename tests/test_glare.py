@@ -62,20 +62,14 @@ def test_an_even_page_and_a_clean_scan_have_no_glare() -> None:
     assert not measure_glare(np.full((400, 300), 255, np.uint8)).found  # blank paper
 
 
-def _glare_photo(folder: Path, *, text: str, seed: int) -> tuple[Path, str]:
-    """A generated phone photo of typescript (FreeMono) with a lamp reflected on it, and its ground truth."""
-    from workbench.synthetic import load_text, write_sample
-
-    files = write_sample(folder, "photo", text=load_text(text), font="FreeMono", seed=seed,
-                         size_pt=10.0 if text == "mandate" else 11.0,
-                         damages=("perspective", "glare", "noise"), long_side=4000)
-    return files.image, files.ground_truth.read_text(encoding="utf-8")
-
-
 @pytest.mark.ocr
 def test_a_photo_with_a_lamp_reflected_on_its_text_is_read(tmp_path: Path) -> None:
     """The benchmark's 2000/glare-061: flattened only, the lines under the reflection read as fragments."""
-    image, truth = _glare_photo(tmp_path, text="mandate", seed=2061)
+    from workbench.synthetic import load_text, write_sample
+
+    files = write_sample(tmp_path, "photo", text=load_text("mandate"), font="FreeMono", seed=2061, size_pt=10.0,
+                         damages=("perspective", "glare", "noise"), long_side=4000)
+    image, truth = files.image, files.ground_truth.read_text(encoding="utf-8")
     errors = {}
     for glare in (True, False):
         page = prepare(load_photo(image), PipelineOptions(glare=glare, upside_down=False, languages="rus"))[0]

@@ -17,6 +17,7 @@ log = logging.getLogger(__name__)
 DETECT_SIDE = 750  # long side of the copy the page is looked for on
 MIN_AREA = 0.04  # a page smaller than this share of the frame is more likely a label or a shadow
 MAX_CORNER_SHARE = 0.015  # corners this close to the frame corners mean "the frame is the page"
+MIN_PAGE_INK = 300  # pixels of letter-like ink on the small copy: fewer tell nothing of where the text is
 MIN_TEXT_INSIDE = 0.85  # a page quad must hold this share of the photo's letter-like ink,
 MIN_TEXT_MOST = 0.6  # or this share when the ink outside is this much sparser than inside it:
 MAX_SPECK_DENSITY = 0.25  # the grain of a pale table, not text the quad cuts off
@@ -301,7 +302,7 @@ def _best(outlines: list[_Outline], ink: np.ndarray, edges: np.ndarray) -> PageQ
         support = _edge_support(edges, quad)
         if support < MIN_EDGE_SUPPORT:
             continue
-        if ink_total >= 300:  # the page must hold the text, not be a blank patch beside it or a block of it
+        if ink_total >= MIN_PAGE_INK:  # the page must hold the text, not be a blank patch beside it or a block of it
             area_mask = np.zeros((height, width), np.uint8)
             corners = quad.astype(np.int32).reshape(-1, 1, 2)
             cv2.fillConvexPoly(area_mask, corners, 1)
@@ -310,7 +311,7 @@ def _best(outlines: list[_Outline], ink: np.ndarray, edges: np.ndarray) -> PageQ
             text = ink & (area_mask != 2)
             text_total = int(np.count_nonzero(text))
             # a page whose ink was nearly all its own edge's bits: blank or too faint to say, as with no ink
-            inside = np.count_nonzero(text & (area_mask == 1)) / text_total if text_total >= 300 else 1.0
+            inside = np.count_nonzero(text & (area_mask == 1)) / text_total if text_total >= MIN_PAGE_INK else 1.0
             if not _holds_the_text(inside, quad_area / frame_area):
                 continue
             if _margin_cover(ink, inset(candidate.outline, MARGIN_INSET), band) > MAX_MARGIN_COVER:
