@@ -741,6 +741,35 @@ def test_page_found_on_a_pale_table_strewn_with_specks() -> None:
     assert quad is not None
     assert np.abs(quad.corners - corners).max() < 15
 
+def test_page_found_by_its_colour_where_it_is_as_bright_as_the_table() -> None:
+    """Cream paper on orange cardboard, both in the same light: no step in brightness at the page's edge, a
+    clear one in colour (the benchmark's 54000/shadow-010, read as no page at all)."""
+    corners = PAGE_CORNERS
+    photo = photo_of(render())
+    on_page = page_area(photo)
+    paper = np.array((200, 222, 232), np.float32)  # grey 222
+    card = np.array((130, 215, 255), np.float32)  # grey 217
+    ink = photo[:, :, 0:1].astype(np.float32) / 255.0
+    coloured = np.where(on_page[:, :, None] > 0, paper * ink, card)
+    light = np.linspace(1.0, 0.6, photo.shape[1], dtype=np.float32)[None, :, None]  # a shade across both
+    photo = np.clip(coloured * light, 0, 255).astype(np.uint8)
+    quad = find_page(photo)
+    assert quad is not None and quad.method == "colour"
+    assert np.abs(quad.corners - corners).max() < 15
+    assert find_page(cv2.cvtColor(cv2.cvtColor(photo, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)) is None
+
+def test_a_dog_eared_corner_does_not_pull_the_page_edges_off() -> None:
+    """A page's corner folded under: its outline's simplest quad puts a corner on the fold and two sides off
+    the page's edges; sides fitted to the outline meet where the corner was."""
+    corners = PAGE_CORNERS
+    photo = photo_of(render())
+    top_left = corners[0]
+    fold = np.array([top_left, top_left + (40, 2), top_left + (-2, 40)], np.int32)
+    cv2.fillConvexPoly(photo, fold, (40, 60, 90))  # the table shows where the corner was
+    quad = find_page(photo)
+    assert quad is not None
+    assert np.abs(quad.corners - corners).max() < 5
+
 
 def test_the_page_edge_broken_into_bits_along_a_faint_page_is_no_text_outside_it(tmp_path: Path) -> None:
     """The benchmark's 50000/faded-021: faded print on a page whose edge, on the analysis copy, leaves

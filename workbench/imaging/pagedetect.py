@@ -29,6 +29,14 @@ MARGIN_INSET = 0.025  # the band runs this share of the way from the outline to 
 MAX_MARGIN_COVER = 0.08  # share of a side's length along which the band may hold ink
 # A page edge is an edge in the photo. An outline that follows the frame or runs across the table where
 # light and shade meet has little edge under it; the quad whose sides lie on edges is preferred.
+# Saturation levels between the paler and the more colourful part of the photo (their means, Otsu's split): a
+# page on cardboard in shade measured 25, close-ups of one sheet 2 to 9, their paper's own blotches split apart.
+MIN_COLOUR_STEP = 12
+# A side fitted to the page's outline (see _fit_sides): the outline's points this share of the side's
+# length from its ends are left to the corners, and points farther than SIDE_FIT_REACH of it from the side
+# are another side's or a bump's.
+SIDE_FIT_ENDS = 0.1
+SIDE_FIT_REACH = 0.04
 EDGE_REACH = 2  # pixels between a side and an edge pixel that supports it
 MIN_EDGE_SUPPORT = 0.5
 
@@ -82,17 +90,21 @@ def _angles_ok(quad: np.ndarray) -> bool:
     return True
 
 
-def _candidates(grey: np.ndarray, blur: np.ndarray, edges: np.ndarray) -> list[tuple[str, np.ndarray]]:
-    height, width = grey.shape
-    k = max(3, int(max(height, width) * 0.015) | 1)
-    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
-    masks: list[tuple[str, np.ndarray]] = []
+def _brightness_masks(blur: np.ndarray, edges: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    """Where the photo is bright (Otsu's threshold, then a local one) and where its edges are."""
+    height, width = blur.shape
     _, otsu = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    masks.append(("otsu", otsu))
     block = max(3, (max(height, width) // 3) | 1)
     local = cv2.adaptiveThreshold(blur, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, block, -4)
-    masks.append(("local", local))
-    masks.append(("edges", cv2.dilate(edges, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))))
+    return [("otsu", otsu), ("local", local),
+            ("edges", cv2.dilate(edges, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3))))]
+
+
+def _candidates(masks: list[tuple[str, np.ndarray]]) -> list[tuple[str, np.ndarray]]:
+    """The three largest contours of each mask, closed and opened (an edge mask only closed) to a page's size."""
+    height, width = masks[0][1].shape
+    k = max(3, int(max(height, width) * 0.015) | 1)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
     result: list[tuple[str, np.ndarray]] = []
     for name, mask in masks:
         mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel)
@@ -179,16 +191,66 @@ def _holds_the_text(inside: float, area: float) -> bool:
     return inside >= MIN_TEXT_MOST and outside_density <= MAX_SPECK_DENSITY * inside / max(area, 1e-6)
 
 
-def _contour_outlines(grey: np.ndarray, blur: np.ndarray, edges: np.ndarray, min_area: float) -> list[_Outline]:
+def _contour_outlines(masks: list[tuple[str, np.ndarray]], min_area: float) -> list[_Outline]:
     found = []
-    for method, contour in _candidates(grey, blur, edges):
+    for method, contour in _candidates(masks):
         area = cv2.contourArea(contour)
         if area < min_area:
             continue
         quad = _quad_from_contour(contour)
-        if quad is not None:
-            found.append(_Outline(method, order_corners(quad), _outline(contour), area))
+        if quad is None:
+            continue
+        found.append(_Outline(method, order_corners(quad), _outline(contour), area))
     return found
+
+
+def _fit_sides(quad: np.ndarray, outline: np.ndarray) -> np.ndarray | None:
+    """The quad with each side a straight line fitted to the outline along it, corners where they meet; None
+    when that moves no corner by a pixel, or moves one too far to be the same page.
+
+    The quad's corners are points of the outline's hull picked by simplifying it, and a rounded or bent
+    corner pulls a side off the page's edge; the outline itself follows the edge. Points near a side's ends
+    are left out of its fit, as are points farther from it than SIDE_FIT_REACH of its length.
+    """
+    points = _densify(outline)
+    lines = []
+    for a, b in _sides(quad):
+        length = float(np.linalg.norm(b - a))
+        if length < 8:
+            return None
+        along = (b - a) / length
+        normal = np.array([-along[1], along[0]])
+        t = (points - a) @ along
+        d = np.abs((points - a) @ normal)
+        near = points[(t > SIDE_FIT_ENDS * length) & (t < (1 - SIDE_FIT_ENDS) * length)
+                      & (d < SIDE_FIT_REACH * length)]
+        if len(near) < 0.15 * length:  # a point every two pixels along at least 30% of it
+            return None
+        vx, vy, x0, y0 = cv2.fitLine(near.astype(np.float32), cv2.DIST_L2, 0, 0.01, 0.01).ravel()
+        lines.append((np.array([x0, y0], float), np.array([vx, vy], float)))
+    corners = []
+    for i in range(4):
+        (p, u), (q, v) = lines[i - 1], lines[i]
+        matrix = np.array([u, -v]).T
+        if abs(np.linalg.det(matrix)) < 1e-3:
+            return None
+        s, _ = np.linalg.solve(matrix, q - p)
+        corners.append(p + s * u)
+    fitted = np.array(corners)  # corner i is where side i-1 (ending at it) meets side i (starting at it)
+    moved = float(np.abs(fitted - quad).max())
+    longest = max(np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[3] - quad[0]))
+    if moved < 1.0 or moved > SIDE_FIT_REACH * longest:
+        return None
+    return fitted
+
+
+def _densify(polygon: np.ndarray, step: float = 2.0) -> np.ndarray:
+    """Points every ``step`` pixels along a closed polygon's sides."""
+    points = []
+    for a, b in _sides(polygon):
+        n = max(1, int(np.ceil(np.linalg.norm(b - a) / step)))
+        points.append(a + (np.arange(n)[:, None] / n) * (b - a))
+    return np.vstack(points)
 
 
 def _line_outlines(edges: np.ndarray, min_area: float, *, per_side: int = 6) -> list[_Outline]:
@@ -246,15 +308,15 @@ def find_page(image: np.ndarray) -> PageQuad | None:
     """The page's quadrilateral in a small photo, or None when no sound one is found.
 
     Three masks (global and local brightness, edges) each offer their largest contours, and when none of
-    them makes a page, the strongest straight edges do; a quad must be convex, near-rectangular in
-    angles, fill its outline, hold the text with a blank margin inside its edges, lie on edges of the
-    photo and not simply be the frame.
+    them makes a page, the strongest straight edges do, and then the paper's colour (see ``_paleness``); a
+    quad must be convex, near-rectangular in angles, fill its outline, hold the text with a blank margin
+    inside its edges, lie on edges of the photo and not simply be the frame.
     """
     grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
     scale = min(1.0, DETECT_SIDE / max(grey.shape))
+    size = (max(1, round(grey.shape[1] * scale)), max(1, round(grey.shape[0] * scale)))
     if scale < 1.0:  # a page's edges are large: a smaller copy finds them as well, in half the time
-        grey = cv2.resize(grey, (max(1, round(grey.shape[1] * scale)), max(1, round(grey.shape[0] * scale))),
-                          interpolation=cv2.INTER_AREA)
+        grey = cv2.resize(grey, size, interpolation=cv2.INTER_AREA)
     height, width = grey.shape
     frame_area = float(height * width)
     from workbench.imaging.light import estimate_background, ink_mask, paper_like  # light imports nothing from here
@@ -263,9 +325,16 @@ def find_page(image: np.ndarray) -> PageQuad | None:
     ink = (ink_mask(cv2.divide(grey, background, scale=255)) > 0) & paper_like(background)
     blur = cv2.GaussianBlur(_stretch(grey), (0, 0), 2)
     edges = cv2.Canny(blur, 30, 90)
-    best = _best(_contour_outlines(grey, blur, edges, MIN_AREA * frame_area), ink, edges)
+    best = _best(_contour_outlines(_brightness_masks(blur, edges), MIN_AREA * frame_area), ink, edges)
     if best is None:
         best = _best(_line_outlines(edges, MIN_AREA * frame_area), ink, edges)
+    if best is None and image.ndim == 3:
+        pale = _paleness(image, size)
+        _, paper = cv2.threshold(pale, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+        step = cv2.mean(pale, paper)[0] - cv2.mean(pale, cv2.bitwise_not(paper))[0]
+        if step >= MIN_COLOUR_STEP:  # less is one colour split by its noise
+            colour_edges = cv2.bitwise_or(edges, cv2.Canny(_stretch(pale), 30, 90))  # an edge in colour is an edge
+            best = _best(_contour_outlines([("colour", paper)], MIN_AREA * frame_area), ink, colour_edges)
     if best is not None:
         log.debug("page found by %s: %.0f%% of the frame", best.method, best.area_share * 100)
         if scale < 1.0:  # pixel centres of the small copy back to the image's, each axis by its own factor
@@ -274,53 +343,83 @@ def find_page(image: np.ndarray) -> PageQuad | None:
     return best
 
 
+def _paleness(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """How grey each pixel is (255 less its saturation), at ``size``, smoothed as ``blur`` is.
+
+    Paper is greyer than a wooden table, a cloth or cardboard, and saturation does not change with the
+    light: a pale page on a light table, its edge in shade or in the same light as the table beyond it,
+    shows no step in brightness there, and a clear one in colour (54000/shadow-010 of the benchmark: the
+    top edge of cream paper on cardboard, read as no page at all).
+    """
+    saturation = cv2.extractChannel(cv2.cvtColor(image, cv2.COLOR_BGR2HSV), 1)
+    if saturation.shape[::-1] != size:
+        saturation = cv2.resize(saturation, size, interpolation=cv2.INTER_AREA)
+    return cv2.GaussianBlur(255 - saturation, (0, 0), 2)
+
+
 def _best(outlines: list[_Outline], ink: np.ndarray, edges: np.ndarray) -> PageQuad | None:
-    """The soundest page among the candidates: the largest, fullest quad with most edge under it."""
+    """The soundest page among the candidates: the largest, fullest quad with most edge under it. A contour's
+    quad whose shape makes a page is judged as it is and with its sides fitted to its outline (``_fit_sides``)."""
     height, width = ink.shape
     frame_area = float(height * width)
     frame = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], dtype=float)
     ink_total = int(np.count_nonzero(ink))
     band = max(2, int(round(0.008 * max(width, height))))
-    best: PageQuad | None = None
-    best_score = 0.0
-    for candidate in outlines:
-        quad = candidate.quad
+
+    def shaped(candidate: _Outline, quad: np.ndarray) -> tuple[float, float] | None:
+        """The quad's area and solidity, if it is shaped as a page seen in perspective, not the frame."""
         quad_area = cv2.contourArea(quad.astype(np.float32))
         if quad_area < MIN_AREA * frame_area or not cv2.isContourConvex(quad.astype(np.float32)):
-            continue
+            return None
         solidity = min(candidate.area, quad_area) / max(candidate.area, quad_area)
         if solidity < 0.85 or not _angles_ok(quad):
-            continue
+            return None
         corner_gap = np.linalg.norm(quad - frame, axis=1) / math.hypot(width, height)
         if (corner_gap < MAX_CORNER_SHARE * 3).sum() >= 3:
-            continue
+            return None
         margin = MAX_CORNER_SHARE * max(width, height)
         on_border = ((quad[:, 0] < margin) | (quad[:, 0] > width - 1 - margin)
                      | (quad[:, 1] < margin) | (quad[:, 1] > height - 1 - margin))
         if on_border.sum() >= 3:  # an outline that follows the frame is the frame, not a page edge
+            return None
+        return quad_area, solidity
+
+    def holds_the_text(candidate: _Outline, quad: np.ndarray, quad_area: float) -> bool:
+        """The page holds the text, not a blank patch beside it or a block of it, with margins inside."""
+        if ink_total < MIN_PAGE_INK:
+            return True
+        area_mask = np.zeros((height, width), np.uint8)
+        corners = quad.astype(np.int32).reshape(-1, 1, 2)
+        cv2.fillConvexPoly(area_mask, corners, 1)
+        # the quad's own edge, broken into letter-sized bits along a faint page, is no text either side of it
+        cv2.polylines(area_mask, [corners], True, 2, thickness=2 * band + 1)
+        text = ink & (area_mask != 2)
+        text_total = int(np.count_nonzero(text))
+        # a page whose ink was nearly all its own edge's bits: blank or too faint to say, as with no ink
+        inside = np.count_nonzero(text & (area_mask == 1)) / text_total if text_total >= MIN_PAGE_INK else 1.0
+        if not _holds_the_text(inside, quad_area / frame_area):
+            return False
+        return _margin_cover(ink, inset(candidate.outline, MARGIN_INSET), band) <= MAX_MARGIN_COVER
+
+    best: PageQuad | None = None
+    best_score = 0.0
+    for candidate in outlines:
+        if shaped(candidate, candidate.quad) is None:
             continue
-        support = _edge_support(edges, quad)
-        if support < MIN_EDGE_SUPPORT:
-            continue
-        if ink_total >= MIN_PAGE_INK:  # the page must hold the text, not be a blank patch beside it or a block of it
-            area_mask = np.zeros((height, width), np.uint8)
-            corners = quad.astype(np.int32).reshape(-1, 1, 2)
-            cv2.fillConvexPoly(area_mask, corners, 1)
-            # the quad's own edge, broken into letter-sized bits along a faint page, is no text either side of it
-            cv2.polylines(area_mask, [corners], True, 2, thickness=2 * band + 1)
-            text = ink & (area_mask != 2)
-            text_total = int(np.count_nonzero(text))
-            # a page whose ink was nearly all its own edge's bits: blank or too faint to say, as with no ink
-            inside = np.count_nonzero(text & (area_mask == 1)) / text_total if text_total >= MIN_PAGE_INK else 1.0
-            if not _holds_the_text(inside, quad_area / frame_area):
+        fitted = _fit_sides(candidate.quad, candidate.outline) if candidate.method != "lines" else None
+        for quad in (candidate.quad, fitted):
+            measured = shaped(candidate, quad) if quad is not None else None
+            if measured is None:
                 continue
-            if _margin_cover(ink, inset(candidate.outline, MARGIN_INSET), band) > MAX_MARGIN_COVER:
+            quad_area, solidity = measured
+            support = _edge_support(edges, quad)
+            if support < MIN_EDGE_SUPPORT or not holds_the_text(candidate, quad, quad_area):
                 continue
-        page = PageQuad(corners=quad, area_share=quad_area / frame_area, solidity=solidity,
-                        method=candidate.method, edge_support=support)
-        score = page.area_share * page.solidity * support ** 2
-        if score > best_score:
-            best, best_score = page, score
+            page = PageQuad(corners=quad, area_share=quad_area / frame_area, solidity=solidity,
+                            method=candidate.method, edge_support=support)
+            score = page.area_share * page.solidity * support ** 2
+            if score > best_score:
+                best, best_score = page, score
     return best
 
 
