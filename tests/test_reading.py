@@ -99,6 +99,19 @@ def test_a_mark_beside_a_line_does_not_take_the_line_out_of_its_paragraph() -> N
     assert page.text == "Одновременно просим разъяснить\n`/ безработных членов союза\nили только работающих"
 
 
+def test_a_line_tesseract_made_a_block_of_its_own_goes_back_among_its_paragraph_s_lines() -> None:
+    # 51000/stamp-028: a stamp over a line; the line came out as a block after the paragraph it lies in
+    paragraph = _block(_line("бумаги и керосина", 317, 657, 1130, 701), _line("Н", 863, 748, 872, 759),
+                       _line("побывала в четырёх волостях.", 316, 774, 909, 814),
+                       _line("4. Снабжение.", 316, 833, 2098, 878))
+    line = _block(_line("3. Внешкольная работа.", 317, 717, 2013, 761))
+    signature = _block(_line("Заведующий уоно", 318, 1125, 1129, 1166))
+    page = as_one_column(Page(2400, 1400, [paragraph, line, signature]))
+    assert page.text == ("бумаги и керосина\n3. Внешкольная работа.\nН\nпобывала в четырёх волостях.\n4. Снабжение."
+                         "\n\nЗаведующий уоно")
+    assert page.steps[-1].params == {"rows_joined": 0, "blocks_moved": 0, "blocks_put_between": 1}
+
+
 def test_a_column_in_order_is_left_as_it_is() -> None:
     # lines of one block above and below each other, and a short line beside a taller one it barely touches
     first = _block(_line("Приказ № 37", 100, 100, 500, 140), _line("по Управлению дороги", 100, 160, 800, 200))
