@@ -280,5 +280,5 @@ def test_a_defocused_page_whose_text_rhythm_looks_like_a_smear_is_not_undone_as_
                          size_pt=10.0, damages=("perspective", "blur", "exif_rot", "curl", "noise"), long_side=4000)
     pages = prepare(load_photo(files.image), PipelineOptions(upside_down=False, languages="rus"))
     deblurred = next(s for s in pages[0].steps if s.name == "deblur").params
-    assert deblurred["length"] == 0 and deblurred["edge_width"] > 1.8
+    assert deblurred["length"] == 0  # no box smear: at most the Gaussian guess and the defocus
     assert _error(pages, files.ground_truth.read_text(encoding="utf-8")) < 0.15

@@ -741,6 +741,7 @@ def test_page_found_on_a_pale_table_strewn_with_specks() -> None:
     assert quad is not None
     assert np.abs(quad.corners - corners).max() < 15
 
+
 def test_page_found_by_its_colour_where_it_is_as_bright_as_the_table() -> None:
     """Cream paper on orange cardboard, both in the same light: no step in brightness at the page's edge, a
     clear one in colour (the benchmark's 54000/shadow-010, read as no page at all)."""
@@ -758,6 +759,7 @@ def test_page_found_by_its_colour_where_it_is_as_bright_as_the_table() -> None:
     assert np.abs(quad.corners - corners).max() < 15
     assert find_page(cv2.cvtColor(cv2.cvtColor(photo, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)) is None
 
+
 def test_a_dog_eared_corner_does_not_pull_the_page_edges_off() -> None:
     """A page's corner folded under: its outline's simplest quad puts a corner on the fold and two sides off
     the page's edges; sides fitted to the outline meet where the corner was."""
@@ -769,6 +771,21 @@ def test_a_dog_eared_corner_does_not_pull_the_page_edges_off() -> None:
     quad = find_page(photo)
     assert quad is not None
     assert np.abs(quad.corners - corners).max() < 5
+
+
+def test_a_lamp_s_glare_on_a_dark_photo_makes_no_page_by_colour() -> None:
+    """A dark photo of faded typing under a lamp: its glare burns paper and table alike to no colour, and the
+    paler "colour" was the glare's blob, an outline with no step in brightness under it."""
+    from workbench.imaging.geometry import resize_long_side
+    from workbench.synthetic import load_text
+    from workbench.synthetic.photo import photograph
+    from workbench.synthetic.write import render_pages
+
+    pages = render_pages(load_text("protocol_buro_14"), spread=False, font="FreeMono", seed=45, size_pt=12.0, dpi=200)
+    photo = photograph(pages, damages=("perspective", "dark", "faded", "glare"), seed=1045, long_side=2000)
+    small, factor = resize_long_side(photo.image, 1000)
+    quad = find_page(small)
+    assert quad is None or np.abs(quad.corners - photo.page_corners[0] * factor).max() < 15
 
 
 def test_the_page_edge_broken_into_bits_along_a_faint_page_is_no_text_outside_it(tmp_path: Path) -> None:

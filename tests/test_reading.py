@@ -78,7 +78,7 @@ def test_rows_cut_in_two_by_a_picture_region_are_joined_left_to_right() -> None:
                          "\n\nОбъявляю благодарность")
     assert len(page.blocks) == 2
     assert page.blocks[0].bbox == BBox(100, 400, 1500, 500)
-    assert page.steps[-1].params == {"rows_joined": 2, "blocks_moved": 0}
+    assert page.steps[-1].params == {"rows_joined": 2, "blocks_put_between": 0, "blocks_moved": 0}
 
 
 def test_blocks_of_one_column_are_read_top_to_bottom() -> None:
@@ -86,7 +86,7 @@ def test_blocks_of_one_column_are_read_top_to_bottom() -> None:
     address = _block(_line("В ЦЕНТРАЛЬНЫЙ КОМИТЕТ", 300, 100, 1200, 140))
     page = as_one_column(Page(1600, 800, [title, address]))
     assert page.text == "В ЦЕНТРАЛЬНЫЙ КОМИТЕТ\n\nДОКЛАДНАЯ ЗАПИСКА"
-    assert page.steps[-1].params == {"rows_joined": 0, "blocks_moved": 2}
+    assert page.steps[-1].params == {"rows_joined": 0, "blocks_put_between": 0, "blocks_moved": 2}
 
 
 def test_a_mark_beside_a_line_does_not_take_the_line_out_of_its_paragraph() -> None:
@@ -109,7 +109,7 @@ def test_a_line_tesseract_made_a_block_of_its_own_goes_back_among_its_paragraph_
     page = as_one_column(Page(2400, 1400, [paragraph, line, signature]))
     assert page.text == ("бумаги и керосина\n3. Внешкольная работа.\nН\nпобывала в четырёх волостях.\n4. Снабжение."
                          "\n\nЗаведующий уоно")
-    assert page.steps[-1].params == {"rows_joined": 0, "blocks_moved": 0, "blocks_put_between": 1}
+    assert page.steps[-1].params == {"rows_joined": 0, "blocks_put_between": 1, "blocks_moved": 0}
 
 
 def test_a_column_in_order_is_left_as_it_is() -> None:

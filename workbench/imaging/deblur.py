@@ -71,10 +71,10 @@ MAX_ACROSS_TROUGH = -0.2
 CLEAR_TROUGH = -0.25
 ACROSS_LAGS = 10  # a stroke is narrower than this
 # A smear leaves the edges across it as sharp as the photo's, and the page's steepest edges are those: their
-# width (``edge_width``) measured 1.03 to 1.4 px on the smears of plans 54000-56000. A defocused page is soft
-# every way; seen at a slant and curled, one way softer than the others, and along near-vertical its text's
-# x-height gave a trough (55000/mixed-052: 19 px at 84 degrees, -0.17, edges 2.34 px wide): undoing that
-# "smear" left it unreadable (100% CER).
+# width (``edge_width``) measured 1.02 to 1.4 px on the smears of plans 1923-2000 and 54000-56000. A defocused
+# page is soft every way; seen at a slant and curled, one way softer than the others, and along near-vertical
+# its text's x-height gave a trough (55000/mixed-052: 19 px at 84 degrees, -0.17, edges 2.34 px wide):
+# undoing that "smear" left it unreadable (100% CER).
 MAX_SMEARED_EDGE = 1.8
 # Undoing a box smear must even out the edges' sharpness by this much; a Gaussian one, regularised more,
 # evens them out less (0.02 to 0.06 on renderings it brought closer to sharp) and must by SPREAD_GAIN.

@@ -29,16 +29,20 @@ MARGIN_INSET = 0.025  # the band runs this share of the way from the outline to 
 MAX_MARGIN_COVER = 0.08  # share of a side's length along which the band may hold ink
 # A page edge is an edge in the photo. An outline that follows the frame or runs across the table where
 # light and shade meet has little edge under it; the quad whose sides lie on edges is preferred.
-# Saturation levels between the paler and the more colourful part of the photo (their means, Otsu's split): a
-# page on cardboard in shade measured 25, close-ups of one sheet 2 to 9, their paper's own blotches split apart.
-MIN_COLOUR_STEP = 12
+EDGE_REACH = 2  # pixels between a side and an edge pixel that supports it
+MIN_EDGE_SUPPORT = 0.5
 # A side fitted to the page's outline (see _fit_sides): the outline's points this share of the side's
 # length from its ends are left to the corners, and points farther than SIDE_FIT_REACH of it from the side
 # are another side's or a bump's.
 SIDE_FIT_ENDS = 0.1
 SIDE_FIT_REACH = 0.04
-EDGE_REACH = 2  # pixels between a side and an edge pixel that supports it
-MIN_EDGE_SUPPORT = 0.5
+# The page by its colour (see _paleness). Saturation levels between the paler and the more colourful part of
+# the photo (their means, Otsu's split): a page on cardboard in shade measured 25, close-ups of one sheet 2 to
+# 9, their paper's own blotches split apart. Its edge must also show in brightness along part of it: a
+# lamp's glare burns paper and table alike to no colour at all, and split so, a dark photo's glare blob made
+# a "page" with no step in brightness under its outline (0.00; the cardboard page in shade 0.53).
+MIN_COLOUR_STEP = 12
+MIN_BRIGHTNESS_SUPPORT = 0.25
 
 
 @dataclass(slots=True)
@@ -237,8 +241,8 @@ def _fit_sides(quad: np.ndarray, outline: np.ndarray) -> np.ndarray | None:
         s, _ = np.linalg.solve(matrix, q - p)
         corners.append(p + s * u)
     fitted = np.array(corners)  # corner i is where side i-1 (ending at it) meets side i (starting at it)
-    moved = float(np.abs(fitted - quad).max())
-    longest = max(np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[3] - quad[0]))
+    moved = float(np.linalg.norm(fitted - quad, axis=1).max())  # pixels, the corner that moved most
+    longest = max(float(np.linalg.norm(b - a)) for a, b in _sides(quad))
     if moved < 1.0 or moved > SIDE_FIT_REACH * longest:
         return None
     return fitted
@@ -329,18 +333,30 @@ def find_page(image: np.ndarray) -> PageQuad | None:
     if best is None:
         best = _best(_line_outlines(edges, MIN_AREA * frame_area), ink, edges)
     if best is None and image.ndim == 3:
-        pale = _paleness(image, size)
-        _, paper = cv2.threshold(pale, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-        step = cv2.mean(pale, paper)[0] - cv2.mean(pale, cv2.bitwise_not(paper))[0]
-        if step >= MIN_COLOUR_STEP:  # less is one colour split by its noise
-            colour_edges = cv2.bitwise_or(edges, cv2.Canny(_stretch(pale), 30, 90))  # an edge in colour is an edge
-            best = _best(_contour_outlines([("colour", paper)], MIN_AREA * frame_area), ink, colour_edges)
+        best = _colour_page(_paleness(image, size), ink, edges)
     if best is not None:
         log.debug("page found by %s: %.0f%% of the frame", best.method, best.area_share * 100)
         if scale < 1.0:  # pixel centres of the small copy back to the image's, each axis by its own factor
             factors = np.array([image.shape[1] / width, image.shape[0] / height])
             best.corners = (best.corners + 0.5) * factors - 0.5
     return best
+
+
+def _colour_page(pale: np.ndarray, ink: np.ndarray, edges: np.ndarray) -> PageQuad | None:
+    """The page as the paler of two colours (Otsu's split of ``pale``), when they differ clearly; edges in
+    colour count as edges, and some of its outline must lie on an edge in brightness too."""
+    _, paper = cv2.threshold(pale, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    share = cv2.countNonZero(paper) / paper.size
+    if not MIN_AREA <= share <= 1 - MIN_AREA:  # one colour: nothing to split
+        return None
+    step = cv2.mean(pale, paper)[0] - cv2.mean(pale, cv2.bitwise_not(paper))[0]
+    if step < MIN_COLOUR_STEP:  # one colour split by its noise
+        return None
+    colour_edges = cv2.bitwise_or(edges, cv2.Canny(_stretch(pale), 30, 90))
+    page = _best(_contour_outlines([("colour", paper)], MIN_AREA * paper.size), ink, colour_edges)
+    if page is None or _edge_support(edges, page.corners) < MIN_BRIGHTNESS_SUPPORT:
+        return None
+    return page
 
 
 def _paleness(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
@@ -384,7 +400,7 @@ def _best(outlines: list[_Outline], ink: np.ndarray, edges: np.ndarray) -> PageQ
             return None
         return quad_area, solidity
 
-    def holds_the_text(candidate: _Outline, quad: np.ndarray, quad_area: float) -> bool:
+    def text_and_margins_ok(candidate: _Outline, quad: np.ndarray, quad_area: float) -> bool:
         """The page holds the text, not a blank patch beside it or a block of it, with margins inside."""
         if ink_total < MIN_PAGE_INK:
             return True
@@ -404,16 +420,17 @@ def _best(outlines: list[_Outline], ink: np.ndarray, edges: np.ndarray) -> PageQ
     best: PageQuad | None = None
     best_score = 0.0
     for candidate in outlines:
-        if shaped(candidate, candidate.quad) is None:
+        measured = shaped(candidate, candidate.quad)
+        if measured is None:
             continue
+        versions = [(candidate.quad, measured)]
+        # a quad from lines is its own outline: nothing to fit
         fitted = _fit_sides(candidate.quad, candidate.outline) if candidate.method != "lines" else None
-        for quad in (candidate.quad, fitted):
-            measured = shaped(candidate, quad) if quad is not None else None
-            if measured is None:
-                continue
-            quad_area, solidity = measured
+        if fitted is not None and (fitted_measured := shaped(candidate, fitted)) is not None:
+            versions.append((fitted, fitted_measured))
+        for quad, (quad_area, solidity) in versions:
             support = _edge_support(edges, quad)
-            if support < MIN_EDGE_SUPPORT or not holds_the_text(candidate, quad, quad_area):
+            if support < MIN_EDGE_SUPPORT or not text_and_margins_ok(candidate, quad, quad_area):
                 continue
             page = PageQuad(corners=quad, area_share=quad_area / frame_area, solidity=solidity,
                             method=candidate.method, edge_support=support)

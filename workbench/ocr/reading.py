@@ -254,23 +254,33 @@ def as_one_column(page: Page) -> Page:
             right_block.lines = _replace(right_block.lines, right, row)
             left_block.lines = _replace(left_block.lines, left, None)
         joined += 1
+    blocks = [block for block in blocks if block.lines]
+    if joined:
+        _redraw(blocks)
     nested = 0
     for block in blocks:
-        outer = next((other for other in blocks if other is not block and other.lines
-                      and len(other.lines) > len(block.lines) and _inside(block.bbox, other.bbox)), None)
-        if block.lines and outer is not None:
+        if not block.lines:
+            continue
+        outer = next((other for other in blocks if other is not block and len(other.lines) > len(block.lines)
+                      and _inside(block.bbox, other.bbox)), None)
+        if outer is not None:
             for line in block.lines:
                 _put_between(outer, line)
             block.lines = []
             nested += 1
-    blocks = [block for block in blocks if block.lines]
-    if joined or nested:
-        for block in blocks:
-            block.bbox = BBox.enclosing([line.bbox for line in block.lines])
+    if nested:
+        blocks = [block for block in blocks if block.lines]
+        _redraw(blocks)
     ordered = sorted(blocks, key=lambda block: (block.bbox.y0, block.bbox.x0))
     moved = sum(a is not b for a, b in zip(ordered, blocks, strict=True))
     if not joined and not moved and not nested:
         return page
-    params = {"rows_joined": joined, "blocks_moved": moved, **({"blocks_put_between": nested} if nested else {})}
+    params = {"rows_joined": joined, "blocks_put_between": nested, "blocks_moved": moved}
     return Page(width=page.width, height=page.height, blocks=ordered,
                 steps=[*page.steps, Step("one-column", params, 0.0)])
+
+
+def _redraw(blocks: list[Block]) -> None:
+    """Each block's box drawn again round its lines."""
+    for block in blocks:
+        block.bbox = BBox.enclosing([line.bbox for line in block.lines])
