@@ -202,9 +202,8 @@ def _contour_outlines(masks: list[tuple[str, np.ndarray]], min_area: float) -> l
         if area < min_area:
             continue
         quad = _quad_from_contour(contour)
-        if quad is None:
-            continue
-        found.append(_Outline(method, order_corners(quad), _outline(contour), area))
+        if quad is not None:
+            found.append(_Outline(method, order_corners(quad), _outline(contour), area))
     return found
 
 
@@ -230,17 +229,13 @@ def _fit_sides(quad: np.ndarray, outline: np.ndarray) -> np.ndarray | None:
                       & (d < SIDE_FIT_REACH * length)]
         if len(near) < 0.15 * length:  # a point every two pixels along at least 30% of it
             return None
-        vx, vy, x0, y0 = cv2.fitLine(near.astype(np.float32), cv2.DIST_L2, 0, 0.01, 0.01).ravel()
-        lines.append((np.array([x0, y0], float), np.array([vx, vy], float)))
-    corners = []
-    for i in range(4):
-        (p, u), (q, v) = lines[i - 1], lines[i]
-        matrix = np.array([u, -v]).T
-        if abs(np.linalg.det(matrix)) < 1e-3:
-            return None
-        s, _ = np.linalg.solve(matrix, q - p)
-        corners.append(p + s * u)
-    fitted = np.array(corners)  # corner i is where side i-1 (ending at it) meets side i (starting at it)
+        vx, vy, x0, y0 = (float(v) for v in cv2.fitLine(near.astype(np.float32), cv2.DIST_L2, 0, 0.01, 0.01).ravel())
+        theta = math.atan2(vx, -vy)  # the line's normal (-vy, vx), as Hough gives lines
+        lines.append((x0 * math.cos(theta) + y0 * math.sin(theta), theta))
+    corners = [_intersect(lines[i - 1], lines[i]) for i in range(4)]  # side i-1 ends where side i starts
+    if any(corner is None for corner in corners):
+        return None
+    fitted = np.array(corners, dtype=float)
     moved = float(np.linalg.norm(fitted - quad, axis=1).max())  # pixels, the corner that moved most
     longest = max(float(np.linalg.norm(b - a)) for a, b in _sides(quad))
     if moved < 1.0 or moved > SIDE_FIT_REACH * longest:
