@@ -627,6 +627,38 @@ def test_page_quad_that_cuts_through_the_text_is_no_page() -> None:
     assert find_page(frame) is None
 
 
+def test_a_quad_that_cuts_off_a_corner_of_its_outline_with_text_in_it_is_no_page(tmp_path: Path) -> None:
+    """The benchmark's 57000/exif_rot-007: a lit patch of table joins the page's outline on the local
+    threshold, and the outline's four-cornered simplification trades the page's top right corner for the
+    patch's, its right side running across the ends of fourteen lines (read at 100% CER). The quad from the
+    page's straight edges holds it all."""
+    from workbench.imaging.geometry import resize_long_side
+    from workbench.imaging.load import load_photo
+    from workbench.synthetic import load_text, write_sample
+
+    files = write_sample(tmp_path, "photo", text=load_text("prereform_1919"), font="DejaVu Serif", seed=57007,
+                         size_pt=13.0, damages=("perspective", "exif_rot", "noise"), long_side=4000)
+    pixels, _ = resize_long_side(load_photo(files.image).pixels, 1000)  # the pipeline's analysis copy
+    page = find_page(pixels)
+    assert page is not None
+    # the page's own corners, read off the photo: the wrong quad put its second corner at (326, 98)
+    expected = np.array([(111, 178), (525, 215), (707, 849), (57, 940)], float)
+    assert np.abs(page.corners - expected).max() < 12
+
+
+def test_text_cut_off_by_a_quad_is_the_share_of_its_outline_s_text_outside_it() -> None:
+    from workbench.imaging.pagedetect import _text_cut_off
+
+    text = np.zeros((200, 300), bool)
+    text[50:150:10, 40:260] = True  # ten lines of "ink", 220 px long
+    outline = np.array([(20, 20), (280, 20), (280, 180), (20, 180)], float)
+    inside = np.zeros(text.shape, np.uint8)
+    cv2.fillConvexPoly(inside, np.array([(20, 20), (200, 20), (200, 180), (20, 180)], np.int32), 1)
+    assert _text_cut_off(text, outline, inside) == pytest.approx(59 / 220, abs=0.01)
+    cv2.fillConvexPoly(inside, outline.astype(np.int32), 1)
+    assert _text_cut_off(text, outline, inside) == 0.0
+
+
 def test_upside_down_turns_only_when_the_turned_crop_reads_well() -> None:
     page = render()
 

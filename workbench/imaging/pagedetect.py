@@ -21,6 +21,7 @@ MIN_PAGE_INK = 300  # pixels of letter-like ink on the small copy: fewer tell no
 MIN_TEXT_INSIDE = 0.85  # a page quad must hold this share of the photo's letter-like ink,
 MIN_TEXT_MOST = 0.6  # or this share when the ink outside is this much sparser than inside it:
 MAX_SPECK_DENSITY = 0.25  # the grain of a pale table, not text the quad cuts off
+MAX_TEXT_CUT_OFF = 0.05  # share of the text inside a quad's own outline that the quad may leave out
 # A page has margins: a band just inside each of its edges is blank along nearly all its length. An outline
 # through a text block has line ends or letters along at least one side; a page edge darkened by shadow or
 # a textured table beyond it does not, because the band lies inside the page. A few binding holes or
@@ -193,6 +194,21 @@ def _holds_the_text(inside: float, area: float) -> bool:
         return True
     outside_density = (1 - inside) / max(1 - area, 1e-6)
     return inside >= MIN_TEXT_MOST and outside_density <= MAX_SPECK_DENSITY * inside / max(area, 1e-6)
+
+
+def _text_cut_off(text: np.ndarray, outline: np.ndarray, area_mask: np.ndarray) -> float:
+    """The share of the text within ``outline`` that lies outside the quad drawn in ``area_mask`` (0 outside).
+
+    Simplifying an outline to four corners may cut off a corner of it, and with it the right part of the page
+    (57000/exif_rot-007 of the benchmark: a lit patch of table joined the page's outline, and the quad's
+    fourth corner went to the patch, its side running across the text)."""
+    own = np.zeros(text.shape, np.uint8)
+    cv2.fillPoly(own, [outline.astype(np.int32).reshape(-1, 1, 2)], 1)
+    own_text = text & (own == 1)
+    total = int(np.count_nonzero(own_text))
+    if total < MIN_PAGE_INK:
+        return 0.0
+    return np.count_nonzero(own_text & (area_mask == 0)) / total
 
 
 def _contour_outlines(masks: list[tuple[str, np.ndarray]], min_area: float) -> list[_Outline]:
@@ -409,6 +425,9 @@ def _best(outlines: list[_Outline], ink: np.ndarray, edges: np.ndarray) -> PageQ
         # a page whose ink was nearly all its own edge's bits: blank or too faint to say, as with no ink
         inside = np.count_nonzero(text & (area_mask == 1)) / text_total if text_total >= MIN_PAGE_INK else 1.0
         if not _holds_the_text(inside, quad_area / frame_area):
+            return False
+        # a quad drawn from a larger outline cuts part of it off: that part must not hold the page's text
+        if candidate.method != "lines" and _text_cut_off(text, candidate.outline, area_mask) > MAX_TEXT_CUT_OFF:
             return False
         return _margin_cover(ink, inset(candidate.outline, MARGIN_INSET), band) <= MAX_MARGIN_COVER
 
