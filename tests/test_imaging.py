@@ -327,6 +327,12 @@ def test_an_ink_nearer_the_texts_colour_than_NEAR_ANGLE_is_removed_only_where_it
             spots[y:y + 30, x:x + 30] = True
     strewn[ink & spots] = (215, 135, 160)
     assert removal_region(strewn, model).where == "scattered"
+    # the same colour on the letters of one part of the text, gathered in one place but far larger than a
+    # stamp (a third of every line: the typing's own colour, paler there): left as well
+    part = np.full_like(colour, 245)
+    part[ink] = (150, 120, 140)
+    part[ink & (np.arange(page.shape[1]) < 450)[None, :]] = (215, 135, 160)
+    assert removal_region(part, model).where == "on the text"
     assert not model.everywhere  # a near ink is never removed over the whole page
     # the pipeline leaves it, and tones the page as one ink: the same as if no second ink had been looked for
     left, one = (prepare(as_photo(strewn), PipelineOptions(upside_down=False, remove_colours=remove))[0]
