@@ -199,9 +199,9 @@ def _holds_the_text(inside: float, area: float) -> bool:
 def _text_cut_off(text: np.ndarray, outline: np.ndarray, area_mask: np.ndarray) -> float:
     """The share of the text within ``outline`` that lies outside the quad drawn in ``area_mask`` (0 outside).
 
-    Simplifying an outline to four corners may cut off a corner of it, and with it the right part of the page
-    (57000/exif_rot-007 of the benchmark: a lit patch of table joined the page's outline, and the quad's
-    fourth corner went to the patch, its side running across the text)."""
+    Simplifying an outline to four corners may cut off a corner of it, and with it part of the page's text
+    (57000/exif_rot-007 of the benchmark: a lit patch of table joined the page's outline, and one of the
+    quad's corners went to the patch, a side running across the ends of the lines)."""
     own = np.zeros(text.shape, np.uint8)
     cv2.fillPoly(own, [outline.astype(np.int32).reshape(-1, 1, 2)], 1)
     own_text = text & (own == 1)
