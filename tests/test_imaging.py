@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from workbench.imaging import light
 from workbench.imaging.components import off_the_edge
 from workbench.imaging.dewarp import find_lines, fit_dewarp
 from workbench.imaging.geometry import STRIP_ROWS, remap_grid, rot90_matrix, rotate_matrix
@@ -298,7 +299,8 @@ def test_a_stamp_near_the_texts_colour_is_removed_only_where_it_lies() -> None:
     assert removal_region(blocks, model).where == "on the text"
 
 
-def test_an_ink_nearer_the_texts_colour_than_NEAR_ANGLE_is_removed_only_where_it_gathers_in_one_place() -> None:
+def test_an_ink_nearer_the_texts_colour_than_NEAR_ANGLE_is_removed_only_where_it_gathers_in_one_place(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """Blue 16 degrees from grey typing: a stamp of it (one ring) is removed about where it is most of the ink;
     the same colour strewn over the text in many small places (its own colour noise, on a dark page) is left,
     and the page is toned as one ink."""
@@ -328,11 +330,21 @@ def test_an_ink_nearer_the_texts_colour_than_NEAR_ANGLE_is_removed_only_where_it
     strewn[ink & spots] = (215, 135, 160)
     assert removal_region(strewn, model).where == "scattered"
     # the same colour on the letters of one part of the text, gathered in one place but far larger than a
-    # stamp (a third of every line: the typing's own colour, paler there): left as well
+    # stamp (a third of every line: the typing's own colour, paler there): left as well, by the stamp's size
     part = np.full_like(colour, 245)
     part[ink] = (150, 120, 140)
     part[ink & (np.arange(page.shape[1]) < 450)[None, :]] = (215, 135, 160)
     assert removal_region(part, model).where == "on the text"
+    with monkeypatch.context() as patched:  # no other check sends it there
+        patched.setattr(light, "MAX_STAMP_SHARE", 1.0)
+        assert removal_region(part, model).where == "region"
+    # the ring on a short document of three lines covers much of its text's region, but is a stamp's size
+    lines = TEXT.strip("\n").split("\n")
+    short = render(text="\n".join(lines[:3]) + "\n")
+    note = np.full((*short.shape, 3), 245, np.uint8)
+    note[short < 128] = (150, 120, 140)
+    note[stamp > 0] = (215, 135, 160)
+    assert removal_region(note, model).where == "region"
     assert not model.everywhere  # a near ink is never removed over the whole page
     # the pipeline leaves it, and tones the page as one ink: the same as if no second ink had been looked for
     left, one = (prepare(as_photo(strewn), PipelineOptions(upside_down=False, remove_colours=remove))[0]
@@ -651,17 +663,25 @@ def test_a_quad_that_cuts_off_a_corner_of_its_outline_with_text_in_it_is_no_page
     assert np.abs(page.corners - np.asarray(files.photo.page_corners[0]) * factor).max() < 12
 
 
-def test_text_cut_off_by_a_quad_is_the_share_of_its_outline_s_text_outside_it() -> None:
-    from workbench.imaging.pagedetect import _text_cut_off
+def test_a_quad_cuts_off_text_when_it_leaves_out_lines_not_a_tables_grain() -> None:
+    from workbench.imaging.pagedetect import _cuts_off_text
 
     text = np.zeros((200, 300), bool)
     text[50:150:10, 40:260] = True  # ten lines of "ink", 220 px long
     outline = np.array([(20, 20), (280, 20), (280, 180), (20, 180)], float)
-    inside = np.zeros(text.shape, np.uint8)
-    cv2.fillConvexPoly(inside, np.array([(20, 20), (200, 20), (200, 180), (20, 180)], np.int32), 1)
-    assert _text_cut_off(text, outline, inside) == pytest.approx(59 / 220, abs=0.01)
-    cv2.fillConvexPoly(inside, outline.astype(np.int32), 1)
-    assert _text_cut_off(text, outline, inside) == 0.0
+    quad = np.zeros(text.shape, np.uint8)
+    cv2.fillConvexPoly(quad, np.array([(20, 20), (200, 20), (200, 180), (20, 180)], np.int32), 1)
+    assert _cuts_off_text(text, outline, quad)  # the ends of every line, 27% of the text
+    whole = np.zeros(text.shape, np.uint8)
+    cv2.fillConvexPoly(whole, outline.astype(np.int32), 1)
+    assert not _cuts_off_text(text, outline, whole)
+    # the lines end inside the quad; beyond it, specks of a grainy patch of table the outline took in: more
+    # than 5% of the ink, but a tenth as dense as the text
+    grain = np.zeros(text.shape, bool)
+    grain[50:150:10, 40:195] = True
+    grain[22:178:12, 205:278:12] = True
+    assert np.count_nonzero(grain[:, 201:]) > 0.05 * np.count_nonzero(grain)
+    assert not _cuts_off_text(grain, outline, quad)
 
 
 def test_upside_down_turns_only_when_the_turned_crop_reads_well() -> None:

@@ -202,12 +202,15 @@ MAX_FRINGE = 0.8
 MIN_ANGLE = 14.0
 NEAR_ANGLE = 20.0
 MIN_GATHERED = 0.5
-# Gathered in one place, a near ink must still be a stamp's size beside the text: where it is most of the ink
-# over a quarter of the text's region or more, it is the text's own colour in one part of the page (a
-# phone's tone curve shifts the hue of ink it renders paler: 58000/blur-043, smeared typing whose paler
-# words about a third of the text were read as a second ink 16 degrees off, removed there and read at 13.9%
-# CER, 3.7% left). The 19 near stamps of 25 plans (1923-12000, 48000-59000) measured 0.08 to 0.19.
+# Gathered in one place, a near ink must still be a stamp's size: where it is most of the ink over more than
+# a quarter of the text's region and more than MAX_STAMP_SHARE of the page, it is the text's own colour in one
+# part of the page (a phone's tone curve shifts the hue of ink it renders paler: 58000/blur-043, smeared
+# typing whose paler words about a third of the text were read as a second ink 16 degrees off, removed there
+# and read at 13.9% CER, 3.7% left; its region 0.32 of the text's, 7.9% of the page). The 19 near stamps of
+# 25 plans (1923-12000, 48000-59000) measured 0.08 to 0.19 of the text's region and 1.7% to 4.3% of the
+# page; on a short document a stamp may well cover a quarter of the text's region, not 6% of the page.
 MAX_NEAR_REGION_TO_TEXT = 0.25
+MAX_STAMP_SHARE = 0.06
 # A second ink is removed only about where it is most of the ink (in a window of REGION_REACH): where a stamp
 # crosses the text, the letters beside it are the text's, and a removal weighing the channels against each
 # other would only make them noisier. Pixels of the second colour strewn among the letters (their own colour
@@ -326,10 +329,11 @@ class InkRegion:
     ``where``: ``"region"`` (``mask``, 0/255 at the sample's size, is where to remove it), ``"all over"`` (it
     would cover more than ``MAX_REGION_SHARE`` of the page: ruling, ticks, notes everywhere), ``"on the
     text"`` (more than ``MAX_REGION_TO_TEXT`` of the text's own region: the text's colour split in two; or
-    a near colour most of the ink over ``MAX_NEAR_REGION_TO_TEXT`` of it: the text's own colour in one part
-    of the page), ``"fringe"`` (along the letters' edges: their own colour fringe), ``"scattered"`` (a colour
-    near the text's strewn over the page in many places, not gathered in one as a stamp is) or ``"nowhere"``
-    (nowhere on the page is it most of the ink: none at all, or pixels of its colour among the letters).
+    a near colour most of the ink over more than ``MAX_NEAR_REGION_TO_TEXT`` of it and ``MAX_STAMP_SHARE`` of
+    the page: the text's own colour in one part of the page), ``"fringe"`` (along the letters' edges: their
+    own colour fringe), ``"scattered"`` (a colour near the text's strewn over the page in many places, not
+    gathered in one as a stamp is) or ``"nowhere"`` (nowhere on the page is it most of the ink: none at all,
+    or pixels of its colour among the letters).
     """
 
     where: Literal["region", "all over", "on the text", "fringe", "scattered", "nowhere"]
@@ -340,7 +344,7 @@ def removal_region(flat: np.ndarray, model: InkModel) -> InkRegion:
     """Where on a small flattened colour page the model's second ink is to be removed: about the places
     where it is most of the ink (``MIN_LOCAL_SHARE``), grown by ``REGION_REACH``, after the checks that it is
     no colour fringe, lies neither all over the page nor over the text, and, if near the text's colour, is
-    gathered in one place (see ``InkRegion``)."""
+    gathered in one place of a stamp's size (see ``InkRegion``)."""
     if model.removed_colour is None or flat.ndim != 3:
         return InkRegion("nowhere")
     absorb, strength = _absorbance(flat)
@@ -372,7 +376,8 @@ def removal_region(flat: np.ndarray, model: InkModel) -> InkRegion:
     if _angle_between(model) < NEAR_ANGLE:
         if _largest_share(mask) < MIN_GATHERED:
             return InkRegion("scattered")
-        if cv2.countNonZero(mask) / mask.size > MAX_NEAR_REGION_TO_TEXT * text_share:
+        region_share = cv2.countNonZero(mask) / mask.size
+        if region_share > MAX_NEAR_REGION_TO_TEXT * text_share and region_share > MAX_STAMP_SHARE:
             return InkRegion("on the text")
     return InkRegion("region", mask)
 

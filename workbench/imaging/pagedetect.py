@@ -21,7 +21,8 @@ MIN_PAGE_INK = 300  # pixels of letter-like ink on the small copy: fewer tell no
 MIN_TEXT_INSIDE = 0.85  # a page quad must hold this share of the photo's letter-like ink,
 MIN_TEXT_MOST = 0.6  # or this share when the ink outside is this much sparser than inside it:
 MAX_SPECK_DENSITY = 0.25  # the grain of a pale table, not text the quad cuts off
-MAX_TEXT_CUT_OFF = 0.05  # share of the text inside a quad's own outline that the quad may leave out
+MAX_TEXT_CUT_OFF = 0.05  # share of the text inside a quad's own outline that the quad may leave out,
+# unless what it leaves out is as sparse as MAX_SPECK_DENSITY says the grain of a table is
 # A page has margins: a band just inside each of its edges is blank along nearly all its length. An outline
 # through a text block has line ends or letters along at least one side; a page edge darkened by shadow or
 # a textured table beyond it does not, because the band lies inside the page. A few binding holes or
@@ -196,8 +197,10 @@ def _holds_the_text(inside: float, area: float) -> bool:
     return inside >= MIN_TEXT_MOST and outside_density <= MAX_SPECK_DENSITY * inside / max(area, 1e-6)
 
 
-def _text_cut_off(text: np.ndarray, outline: np.ndarray, area_mask: np.ndarray) -> float:
-    """The share of the text within ``outline`` that lies outside the quad drawn in ``area_mask`` (0 outside).
+def _cuts_off_text(text: np.ndarray, outline: np.ndarray, area_mask: np.ndarray) -> bool:
+    """Whether the quad drawn in ``area_mask`` (0 outside it, 1 inside) leaves out part of the text within
+    ``outline``: more than MAX_TEXT_CUT_OFF of it, lying as densely as text does inside the quad, not as the
+    sparse grain of a patch of table the outline took in.
 
     Simplifying an outline to four corners may cut off a corner of it, and with it part of the page's text
     (57000/exif_rot-007 of the benchmark: a lit patch of table joined the page's outline, and one of the
@@ -207,8 +210,14 @@ def _text_cut_off(text: np.ndarray, outline: np.ndarray, area_mask: np.ndarray) 
     own_text = text & (own == 1)
     total = int(np.count_nonzero(own_text))
     if total < MIN_PAGE_INK:
-        return 0.0
-    return np.count_nonzero(own_text & (area_mask == 0)) / total
+        return False
+    left_out = (own == 1) & (area_mask == 0)
+    cut = int(np.count_nonzero(own_text & left_out))
+    if cut <= MAX_TEXT_CUT_OFF * total:
+        return False
+    inside = area_mask == 1
+    inside_density = int(np.count_nonzero(text & inside)) / max(int(np.count_nonzero(inside)), 1)
+    return cut / max(int(np.count_nonzero(left_out)), 1) > MAX_SPECK_DENSITY * inside_density
 
 
 def _contour_outlines(masks: list[tuple[str, np.ndarray]], min_area: float) -> list[_Outline]:
@@ -427,7 +436,7 @@ def _best(outlines: list[_Outline], ink: np.ndarray, edges: np.ndarray) -> PageQ
         if not _holds_the_text(inside, quad_area / frame_area):
             return False
         # a quad drawn from a larger outline cuts part of it off: that part must not hold the page's text
-        if candidate.method != "lines" and _text_cut_off(text, candidate.outline, area_mask) > MAX_TEXT_CUT_OFF:
+        if candidate.method != "lines" and _cuts_off_text(text, candidate.outline, area_mask):
             return False
         return _margin_cover(ink, inset(candidate.outline, MARGIN_INSET), band) <= MAX_MARGIN_COVER
 
