@@ -345,6 +345,17 @@ def test_an_ink_nearer_the_texts_colour_than_NEAR_ANGLE_is_removed_only_where_it
     note[short < 128] = (150, 120, 140)
     note[stamp > 0] = (215, 135, 160)
     assert removal_region(note, model).where == "region"
+    # the ring, and that colour in single pixels on letters all over the page (violet typing's own noise):
+    # its pixels reach over most of the text's region, as a far ink's would that lay on the text, but it is
+    # most of the ink only about the ring, and is removed there
+    sprinkled = colour.copy()
+    grain = np.zeros(page.shape, bool)
+    grain[::9, ::9] = True
+    sprinkled[ink & grain] = (215, 135, 160)
+    assert removal_region(sprinkled, model).where == "region"
+    with monkeypatch.context() as patched:  # taken for a far ink, it would be left as lying on the text
+        patched.setattr(light, "NEAR_ANGLE", MIN_ANGLE)
+        assert removal_region(sprinkled, model).where == "on the text"
     assert not model.everywhere  # a near ink is never removed over the whole page
     # the pipeline leaves it, and tones the page as one ink: the same as if no second ink had been looked for
     left, one = (prepare(as_photo(strewn), PipelineOptions(upside_down=False, remove_colours=remove))[0]
