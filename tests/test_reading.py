@@ -81,6 +81,20 @@ def test_rows_cut_in_two_by_a_picture_region_are_joined_left_to_right() -> None:
     assert page.steps[-1].params == {"rows_joined": 2, "blocks_put_between": 0, "blocks_moved": 0}
 
 
+def test_a_row_s_right_piece_that_lies_higher_joins_the_line_it_overlaps_more() -> None:
+    # 62000/curl-038: the dewarp left the row's right-hand end higher than its start, a block of its own
+    left = _block(_line("или только работающих.", 100, 400, 900, 440),
+                  _line("получили два разных указания", 100, 460, 1000, 500))
+    right = _block(_line("от Вас и от ЦК союза", 1050, 436, 1600, 476))  # over 0.4 of the second, 0.1 of the first
+    page = as_one_column(Page(1700, 800, [right, left]))
+    assert page.text == "или только работающих.\nполучили два разных указания от Вас и от ЦК союза"
+    # lines set closer: the piece overlaps both by more than MIN_ROW_OVERLAP, the second more (0.4 to 0.35)
+    left = _block(_line("Председатель губпрофсовета", 100, 400, 900, 440), _line("Секретарь", 100, 450, 500, 490))
+    right = _block(_line("Т. Кравец", 1050, 426, 1400, 466))
+    assert as_one_column(Page(1700, 800, [left, right])).text == ("Председатель губпрофсовета\n"
+                                                                "Секретарь Т. Кравец")
+
+
 def test_blocks_of_one_column_are_read_top_to_bottom() -> None:
     title = _block(_line("ДОКЛАДНАЯ ЗАПИСКА", 500, 200, 900, 240))
     address = _block(_line("В ЦЕНТРАЛЬНЫЙ КОМИТЕТ", 300, 100, 1200, 140))
