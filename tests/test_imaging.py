@@ -23,7 +23,7 @@ from workbench.imaging.light import (
     removal_region,
 )
 from workbench.imaging.load import Photo
-from workbench.imaging.orientation import check_upside_down, clearly_upright
+from workbench.imaging.orientation import MIN_GUESS_CONFIDENCE, check_upside_down, clearly_upright
 from workbench.imaging.pagedetect import find_page, find_text_box, off_page
 from workbench.imaging.pipeline import PipelineOptions, debug_writer, prepare
 from workbench.imaging.skew import line_direction
@@ -737,6 +737,43 @@ def test_a_page_with_a_left_margin_and_ragged_ends_needs_no_upside_down_read() -
     assert not check_upside_down(cv2.rotate(page, cv2.ROTATE_180), upright_better).flipped  # the read decides
     assert not check_upside_down(page, unreadable).flipped
     assert not check_upside_down(centred, unreadable).flipped
+    # neither way reads well and the margins show nothing: an orientation guess decides when it is sure
+    sure = check_upside_down(centred, unreadable, guess=lambda image: (180, 15.0))
+    assert sure.flipped and sure.by == "osd"
+    for unsure in (lambda image: (180, 1.0), lambda image: None, lambda image: (90, 30.0)):
+        verdict = check_upside_down(centred, unreadable, guess=unsure)
+        assert not verdict.flipped and verdict.by == "margins"
+    assert not check_upside_down(centred, upright_better, guess=lambda image: (180, 15.0)).flipped  # read first
+
+
+@pytest.mark.ocr
+def test_tesseract_tells_an_upside_down_page_by_its_orientation_detection() -> None:
+    from workbench.ocr.tesseract import TesseractEngine
+
+    engine, page = TesseractEngine(), render()
+    upright, turned = (engine.orientation(image, timeout=60) for image in (page, cv2.rotate(page, cv2.ROTATE_180)))
+    assert upright is not None and upright[0] == 0
+    assert turned is not None and turned[0] == 180 and turned[1] >= MIN_GUESS_CONFIDENCE
+    assert engine.orientation(np.full((800, 600), 255, np.uint8), timeout=60) is None  # no text: it cannot tell
+
+
+@pytest.mark.ocr
+def test_a_faded_page_upside_down_that_reads_poorly_both_ways_is_turned_by_the_orientation_detection(
+        tmp_path: Path) -> None:
+    """64000/mixed-049 of the benchmark: faded Ukrainian typing with a stamp, turned; its crop read at 26 and
+    40 both ways up, and the smeared lines broke into pieces, so that the margins showed nothing."""
+    from workbench.imaging.load import load_photo
+    from workbench.ocr.tesseract import TesseractEngine
+    from workbench.synthetic import load_text, write_sample
+
+    files = write_sample(tmp_path, "turned", text=load_text("ukr_lyst_1929"), font="FreeMono", seed=64049,
+                         size_pt=13.0, damages=("perspective", "stamp", "rot90", "faded", "noise"), long_side=4000)
+    page = prepare(load_photo(files.image), PipelineOptions(languages="ukr"))[0]
+    verdict = next(s for s in page.steps if s.name == "upside-down").params
+    assert verdict["flipped"] and verdict["by"] == "osd"
+    assert max(verdict["upright_confidence"], verdict["flipped_confidence"]) < 50  # the read could not tell
+    now = TesseractEngine().orientation(page.image, timeout=60)  # the page as turned is upright
+    assert now is not None and now[0] == 0
 
 
 def test_ink_model_is_the_same_for_the_same_page_whatever_ran_before() -> None:

@@ -3,7 +3,9 @@
 Line direction settles 0/90 cheaply (see ``skew``). Telling 0 from 180 needs more: for Cyrillic
 ascender statistics are unreliable, but typescript lines start at one left margin and end ragged, so
 a page whose line starts line up and whose line ends do not is taken as upright without any OCR. Only a
-page that shows no such margin (justified, centred, too few lines, or turned) is read both ways up.
+page that shows no such margin (justified, centred, too few lines, or turned) is read both ways up; when
+neither way reads well, Tesseract's orientation detection over the whole page decides if it is sure, and the
+margins if it is not.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ log = logging.getLogger(__name__)
 
 # A reader takes a grey image and returns (word centre y, confidence 0..100, characters) per word.
 Reader = Callable[[np.ndarray], list[tuple[float, float, int]]]
+# An orientation guess takes a grey page and returns the degrees to turn it upright (clockwise) and how sure
+# it is, or None when it cannot tell.
+Guess = Callable[[np.ndarray], tuple[int, float] | None]
 
 
 @dataclass(slots=True)
@@ -29,11 +34,18 @@ class UpsideDown:
     upright_confidence: float
     flipped_confidence: float
     x_height: float = 0.0
-    by: str = "read"  # what decided: the read both ways up, or (when neither read well) the margins
+    by: str = "read"  # what decided: the read both ways up, or (when neither read well) "osd" or the margins
 
 
 READ_X_HEIGHT = 12.0  # x-height of the crop as read
 MIN_CONFIDENCE = 50.0  # a turn is only taken when the turned crop reads at least this well
+# When neither way of the crop reads that well, Tesseract's orientation detection over the whole page decides
+# if it is this sure (its confidence), before the margins: on a faded, grainy page the smeared lines break into
+# pieces, and the margins show nothing (64000/mixed-049, an upside-down faded page read at 26 and 40 both ways
+# up, was left upside down: 100% CER, 17.0% turned; the detection: turned, at 15). On the prepared pages of
+# the 252 faded, carbon, smeared, dark, glare and mixed photos of twelve plans it never took an upright page
+# for one upside down (the right way up at 0.2 to 40, once on its side at 0.2). An unsure guess is no guess.
+MIN_GUESS_CONFIDENCE = 2.0
 
 
 def text_mask(grey: np.ndarray, letter: float) -> np.ndarray:
@@ -121,12 +133,14 @@ def clearly_upright(grey: np.ndarray) -> bool:
     return margins is not None and margins.left - margins.right >= MARGIN_LEAD
 
 
-def check_upside_down(grey: np.ndarray, read: Reader, *, margin: float = 8.0) -> UpsideDown:
+def check_upside_down(grey: np.ndarray, read: Reader, *, margin: float = 8.0,
+                      guess: Guess | None = None) -> UpsideDown:
     """Stack a dense crop above its own 180-degree turn, read both at once, keep the likelier way up.
 
     The page turns only when the turned crop reads well. When neither way reads well (no text in the
-    crop, a blurred page) the whole page turns only if its lines end at one margin and start ragged, as
-    typescript turned upside down does. The page is searched at half size, for speed.
+    crop, a blurred page) ``guess`` (Tesseract's orientation detection) decides if it is sure either way
+    up; else the whole page turns only if its lines end at one margin and start ragged, as typescript
+    turned upside down does. The page is searched at half size, for speed.
     """
     height, width = grey.shape[:2]
     half = cv2.pyrDown(grey)
@@ -149,7 +163,11 @@ def check_upside_down(grey: np.ndarray, read: Reader, *, margin: float = 8.0) ->
     by = "read"
     # neither way reads well (a blurred page), nor the right way up clearly better: the margins decide
     if not flipped and max(top, bottom) < MIN_CONFIDENCE and top <= bottom + margin:
-        flipped, by = clearly_upright(cv2.rotate(grey, cv2.ROTATE_180)), "margins"
+        guessed = guess(grey) if guess is not None else None
+        if guessed is not None and guessed[0] in (0, 180) and guessed[1] >= MIN_GUESS_CONFIDENCE:
+            flipped, by = guessed[0] == 180, "osd"
+        else:
+            flipped, by = clearly_upright(cv2.rotate(grey, cv2.ROTATE_180)), "margins"
     return UpsideDown(flipped=flipped, upright_confidence=top, flipped_confidence=bottom, x_height=letter, by=by)
 
 
@@ -164,3 +182,14 @@ def tesseract_reader(languages: str, *, timeout: float = 10.0) -> Reader:
                 if any(ch.isalpha() for ch in w.text)]
 
     return read
+
+
+def tesseract_guess(*, timeout: float = 10.0) -> Guess:
+    """The default orientation guess: Tesseract's orientation detection (the osd data) on the page."""
+
+    def guess(image: np.ndarray) -> tuple[int, float] | None:
+        from workbench.ocr.tesseract import TesseractEngine
+
+        return TesseractEngine().orientation(image, timeout=timeout)
+
+    return guess

@@ -47,7 +47,13 @@ from workbench.imaging.light import (
     removal_region,
 )
 from workbench.imaging.load import Photo
-from workbench.imaging.orientation import Reader, check_upside_down, clearly_upright, tesseract_reader
+from workbench.imaging.orientation import (
+    Reader,
+    check_upside_down,
+    clearly_upright,
+    tesseract_guess,
+    tesseract_reader,
+)
 from workbench.imaging.pagedetect import find_page, find_text_box, inset, off_page
 from workbench.imaging.skew import LineDirection, line_direction
 from workbench.imaging.spread import find_gutter
@@ -577,7 +583,9 @@ def _settle_upside_down(pages: list[PreparedPage], options: PipelineOptions, rec
     """Turn all pages by 180 degrees if the first reads better that way; a spread's parts swap."""
     start = time.perf_counter()
     reader = options.reader or tesseract_reader(options.languages)
-    verdict = check_upside_down(pages[0].image, reader)
+    # a reader given in place of Tesseract (tests) stands for Tesseract's orientation detection too: none
+    guess = None if options.reader else tesseract_guess()
+    verdict = check_upside_down(pages[0].image, reader, guess=guess)
     record = Step("upside-down", {"flipped": verdict.flipped, "x_height": round(verdict.x_height, 1),
                                   "upright_confidence": round(verdict.upright_confidence, 1),
                                   "flipped_confidence": round(verdict.flipped_confidence, 1), "by": verdict.by},

@@ -117,6 +117,23 @@ class TesseractEngine:
         return Page(width=width, height=height, blocks=_layout(data))
 
 
+    def orientation(self, image: np.ndarray, *, timeout: float) -> tuple[int, float] | None:
+        """Tesseract's orientation detection (``--psm 0``, the osd data) over the whole page: the degrees
+        clockwise to turn it upright and Tesseract's confidence, or None when it finds too little text."""
+        try:
+            found = pytesseract.image_to_osd(Image.fromarray(image), config="--psm 0", timeout=timeout,
+                                             output_type=pytesseract.Output.DICT)
+        except pytesseract.TesseractError:  # "Too few characters": nothing to tell by
+            return None
+        except RuntimeError as exc:
+            if "timeout" in str(exc).lower():
+                raise OcrTimeout(f"Tesseract took longer than {timeout:g} s") from exc
+            raise OcrError(f"Tesseract failed: {exc}") from exc
+        except OSError as exc:
+            raise OcrError(f"Tesseract could not run: {exc}") from exc
+        return int(found["rotate"]), float(found["orientation_conf"])
+
+
 def _failure(status: int, message: str) -> str:
     """One line that says what happened: a crash by its signal, otherwise Tesseract's own last words."""
     if status < 0:
