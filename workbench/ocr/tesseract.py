@@ -7,6 +7,8 @@ import os
 import re
 import shutil
 import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 
 import numpy as np
@@ -102,36 +104,37 @@ class TesseractEngine:
         config = f"--psm {psm or self.psm} --oem {self.oem}"
         if (method := self._thresholding()) is not None:
             config += f" -c thresholding_method={method}"
-        try:
+        with _failures(timeout):
             data = pytesseract.image_to_data(
                 Image.fromarray(image), lang=languages, config=config,
                 output_type=pytesseract.Output.DICT, timeout=timeout)
-        except pytesseract.TesseractError as exc:  # before RuntimeError, its base class
-            raise OcrError(_failure(exc.status, str(exc.message))) from exc
-        except RuntimeError as exc:  # pytesseract raises a bare RuntimeError on its timeout
-            if "timeout" in str(exc).lower():
-                raise OcrTimeout(f"Tesseract took longer than {timeout:g} s") from exc
-            raise OcrError(f"Tesseract failed: {exc}") from exc
-        except OSError as exc:
-            raise OcrError(f"Tesseract could not run: {exc}") from exc
         return Page(width=width, height=height, blocks=_layout(data))
-
 
     def orientation(self, image: np.ndarray, *, timeout: float) -> tuple[int, float] | None:
         """Tesseract's orientation detection (``--psm 0``, the osd data) over the whole page: the degrees
         clockwise to turn it upright and Tesseract's confidence, or None when it finds too little text."""
-        try:
-            found = pytesseract.image_to_osd(Image.fromarray(image), config="--psm 0", timeout=timeout,
-                                             output_type=pytesseract.Output.DICT)
-        except pytesseract.TesseractError:  # "Too few characters": nothing to tell by
-            return None
-        except RuntimeError as exc:
-            if "timeout" in str(exc).lower():
-                raise OcrTimeout(f"Tesseract took longer than {timeout:g} s") from exc
-            raise OcrError(f"Tesseract failed: {exc}") from exc
-        except OSError as exc:
-            raise OcrError(f"Tesseract could not run: {exc}") from exc
+        with _failures(timeout):
+            try:
+                found = pytesseract.image_to_osd(Image.fromarray(image), config="--psm 0", timeout=timeout,
+                                                 output_type=pytesseract.Output.DICT)
+            except pytesseract.TesseractError:  # "Too few characters": nothing to tell by
+                return None
         return int(found["rotate"]), float(found["orientation_conf"])
+
+
+@contextmanager
+def _failures(timeout: float) -> Iterator[None]:
+    """Tesseract's failures as the workbench's errors: a crash or an error, a timeout, no program."""
+    try:
+        yield
+    except pytesseract.TesseractError as exc:  # before RuntimeError, its base class
+        raise OcrError(_failure(exc.status, str(exc.message))) from exc
+    except RuntimeError as exc:  # pytesseract raises a bare RuntimeError on its timeout
+        if "timeout" in str(exc).lower():
+            raise OcrTimeout(f"Tesseract took longer than {timeout:g} s") from exc
+        raise OcrError(f"Tesseract failed: {exc}") from exc
+    except OSError as exc:
+        raise OcrError(f"Tesseract could not run: {exc}") from exc
 
 
 def _failure(status: int, message: str) -> str:
