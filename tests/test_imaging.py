@@ -23,7 +23,7 @@ from workbench.imaging.light import (
     removal_region,
 )
 from workbench.imaging.load import Photo
-from workbench.imaging.orientation import MIN_GUESS_CONFIDENCE, check_upside_down, clearly_upright
+from workbench.imaging.orientation import MIN_GUESS_CONFIDENCE, check_upside_down, clearly_upright, tesseract_guess
 from workbench.imaging.pagedetect import find_page, find_text_box, off_page
 from workbench.imaging.pipeline import PipelineOptions, debug_writer, prepare
 from workbench.imaging.skew import line_direction
@@ -744,6 +744,20 @@ def test_a_page_with_a_left_margin_and_ragged_ends_needs_no_upside_down_read() -
         verdict = check_upside_down(centred, unreadable, guess=unsure)
         assert not verdict.flipped and verdict.by == "margins"
     assert not check_upside_down(centred, upright_better, guess=lambda image: (180, 15.0)).flipped  # read first
+    # a sure guess comes before the margins, either way
+    assert not check_upside_down(cv2.rotate(page, cv2.ROTATE_180), unreadable, guess=lambda image: (0, 30.0)).flipped
+    assert check_upside_down(centred, unreadable, guess=lambda image: (180, MIN_GUESS_CONFIDENCE)).flipped
+
+
+def test_a_failed_orientation_detection_is_no_guess(monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.errors import OcrError
+    from workbench.ocr.tesseract import TesseractEngine
+
+    def fails(self: TesseractEngine, image: np.ndarray, *, timeout: float) -> tuple[int, float] | None:
+        raise OcrError("Tesseract failed (status 1): Failed loading language 'osd'")  # a fault we cannot cause
+
+    monkeypatch.setattr(TesseractEngine, "orientation", fails)
+    assert tesseract_guess()(render()) is None
 
 
 @pytest.mark.ocr

@@ -188,8 +188,13 @@ def tesseract_guess(*, timeout: float = 10.0) -> Guess:
     """The default orientation guess: Tesseract's orientation detection (the osd data) on the page."""
 
     def guess(image: np.ndarray) -> tuple[int, float] | None:
+        from workbench.errors import OcrError
         from workbench.ocr.tesseract import TesseractEngine
 
-        return TesseractEngine().orientation(image, timeout=timeout)
+        try:
+            return TesseractEngine().orientation(image, timeout=timeout)
+        except OcrError as exc:  # no osd data, a crash, a timeout: no guess, and the margins decide as before
+            log.warning("orientation detection failed, the margins decide: %s", exc)
+            return None
 
     return guess

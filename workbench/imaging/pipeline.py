@@ -112,7 +112,7 @@ class PipelineOptions:
     # A prepared page is one level column (a spread is split): read it as one column, so a table's rows
     # stay rows; psm 3 hunts for columns and reads a table column after column.
     psm: int = 4
-    reader: Reader | None = None  # replaces Tesseract in the upside-down read (tests)
+    reader: Reader | None = None  # replaces Tesseract in the upside-down read, and turns its osd guess off (tests)
 
 
 @dataclass(slots=True)

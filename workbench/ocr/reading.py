@@ -48,7 +48,7 @@ LINE_PSM = 7  # Tesseract: a single text line
 ONE_COLUMN_PSM = 4  # Tesseract: a single column of text: what a prepared page is
 # Two line pieces side by side may share a row when their heights overlap by this share of the smaller; a piece
 # that so overlaps two lines continues the one it overlaps more. On a curled page the dewarp may leave a row's
-# right-hand end higher than its start, and Tesseract make it a block of its own (62000/curl-038: overlapping
+# right-hand end higher than its start, and Tesseract makes it a block of its own (62000/curl-038: overlapping
 # its start by 0.49 of its height, it was read after the row below, 9.5% CER; joined, 3.6%).
 MIN_ROW_OVERLAP = 1 / 3
 
@@ -194,8 +194,8 @@ def read_page(engine: Reader, image: np.ndarray, *, languages: str, timeout: flo
 
 
 def _row_overlap(left: BBox, right: BBox) -> float:
-    """How far ``right``'s height overlaps ``left``'s, as a share of the smaller, if it starts after ``left``
-    ends (0 otherwise)."""
+    """How far ``right``'s height overlaps ``left``'s, as a share of the smaller, if it starts where ``left``
+    ends or after (less than half the smaller height back); 0 otherwise."""
     overlap = min(left.y1, right.y1) - max(left.y0, right.y0)
     smaller = min(left.height, right.height)
     if smaller <= 0 or right.x0 < left.x1 - smaller // 2:

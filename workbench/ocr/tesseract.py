@@ -115,10 +115,14 @@ class TesseractEngine:
         clockwise to turn it upright and Tesseract's confidence, or None when it finds too little text."""
         with _failures(timeout):
             try:
-                found = pytesseract.image_to_osd(Image.fromarray(image), config="--psm 0", timeout=timeout,
+                found = pytesseract.image_to_osd(Image.fromarray(image), timeout=timeout,
                                                  output_type=pytesseract.Output.DICT)
-            except pytesseract.TesseractError:  # "Too few characters": nothing to tell by
-                return None
+            except pytesseract.TesseractError as exc:
+                if "too few characters" in str(exc.message).lower():  # nothing to tell by
+                    return None
+                raise
+        if "rotate" not in found or "orientation_conf" not in found:
+            return None
         return int(found["rotate"]), float(found["orientation_conf"])
 
 
