@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from workbench.errors import OcrError
 from workbench.imaging.components import components
 
 log = logging.getLogger(__name__)
@@ -188,7 +189,6 @@ def tesseract_guess(*, timeout: float = 10.0) -> Guess:
     """The default orientation guess: Tesseract's orientation detection (the osd data) on the page."""
 
     def guess(image: np.ndarray) -> tuple[int, float] | None:
-        from workbench.errors import OcrError
         from workbench.ocr.tesseract import TesseractEngine
 
         try:

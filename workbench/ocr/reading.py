@@ -204,7 +204,7 @@ def _row_overlap(left: BBox, right: BBox) -> float:
 
 
 def _same_row(left: BBox, right: BBox) -> bool:
-    """``right`` continues ``left`` on the same row: their heights overlap well and it starts after ``left`` ends."""
+    """``right`` may continue ``left`` on the same row: ``_row_overlap`` at least ``MIN_ROW_OVERLAP``."""
     return _row_overlap(left, right) >= MIN_ROW_OVERLAP
 
 
