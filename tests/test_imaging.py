@@ -596,6 +596,22 @@ def test_a_spreads_pages_leave_out_the_fold_between_them() -> None:
     assert all((p.image < 128).mean() > 0.01 for p in pages)  # and the text is in both
 
 
+def test_a_faint_spread_is_split_though_its_fold_is_the_darkest_thing_on_it(tmp_path: Path) -> None:
+    """Faded small print: the fold's shadow takes Otsu's dark class and the letters fall to paper, so that
+    the left page's few lines seemed a margin note; at the threshold among the rest the gutter shows
+    (68000/mixed-052, read as one page line by line across at 79.6% CER, split at 0.7%)."""
+    from workbench.imaging.load import load_photo
+    from workbench.synthetic import load_text, write_sample
+
+    files = write_sample(tmp_path, "spread", text=load_text("report_uono"), font="Liberation Serif", seed=68052,
+                         size_pt=10.0, damages=("perspective", "spread", "faded", "exif_rot", "noise"),
+                         long_side=4000)
+    pages = prepare(load_photo(files.image), PipelineOptions(reader=no_reader))
+    assert [p.part for p in pages] == [1, 2]
+    gutter = next(s for s in pages[0].steps if s.name == "spread").params["gutter_x"]
+    assert 0.4 < gutter < 0.6
+
+
 @pytest.mark.ocr
 def test_pipeline_reads_a_tilted_shadowed_photo_better_than_raw() -> None:
     from workbench.metrics import cer

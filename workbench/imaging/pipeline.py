@@ -323,14 +323,17 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
         rotation, level_w, level_h = rotate_matrix(-skew, turned_w, turned_h)
         level_to_page = turn @ rotation
         level_grey = warp(page_grey, level_to_page, (level_w, level_h))
-        level_mask = ink_mask(level_grey, ink_level)
-        if table is not None:
-            level_mask[warp(table, level_to_page, (level_w, level_h), border=0) > 127] = 0
+        level_table = warp(table, level_to_page, (level_w, level_h), border=0) > 127 if table is not None else None
+        level_mask = _text_mask(level_grey, ink_level, level_table)
         step.params = {"degrees": round(skew, 2)}
     rec.show("deskew", level_grey)
 
     with rec.step(shared, "spread") as step:
         gutter = find_gutter(level_mask) if options.split_spreads else None
+        if gutter is None and options.split_spreads and ink_level is None and level_w >= level_h:
+            # a fold's shadow may take Otsu's dark class on a wide faint page, and its letters fall to paper
+            if (fold_level := ink_level_beside_dark(level_grey)) is not None:
+                gutter = find_gutter(_text_mask(level_grey, fold_level, level_table))
         if gutter is None:
             parts = [(0, 0, level_w)]
             step.params = {"spread": False}
@@ -364,6 +367,14 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
         if not upright:
             pages = _settle_upside_down(pages, options, rec)
     return pages
+
+
+def _text_mask(grey: np.ndarray, level: float | None, table: np.ndarray | None) -> np.ndarray:
+    """The letters' mask of a page at ``level`` (Otsu's when None), with the table beside the page cleared."""
+    mask = ink_mask(grey, level)
+    if table is not None:
+        mask[table] = 0
+    return mask
 
 
 def _curled_lines(mask: np.ndarray) -> LineDirection | None:
