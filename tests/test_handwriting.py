@@ -158,6 +158,26 @@ def test_a_stamps_scraps_at_the_ends_of_lines_are_dropped_and_doubtful_text_sign
     assert [d["text"] for d in kept.steps[-1].params["dropped"]] == ["[=", "[|"]
 
 
+def test_a_grainy_pages_specks_read_as_letters_beyond_the_text_are_dropped() -> None:
+    # 67000/mixed-048, a dark grainy photo: the paper's grain beyond the ends of lines read as letters
+    word, line = _word, _line_of
+    tail = line(word("листопада.", 300, 100, 560, 96.0), word("ЖЕН", 900, 100, 980, 0.0))
+    several = line(word("Зеленський.", 300, 200, 590, 77.0), word("-", 610, 200, 630, 68.0),
+                   word("ант", 1000, 200, 1080, 28.0), word("ю", 1100, 200, 1120, 0.0),
+                   word("Бах", 1140, 200, 1220, 21.0))
+    head = line(word("я", 100, 300, 120, 5.0), word("Школы", 300, 300, 440, 90.0), word("первой", 460, 300, 620, 90.0))
+    # what stays: a doubtful word beside the text, a doubtful name, a date or a number set apart
+    near = line(word("його", 300, 400, 400, 96.0), word("до", 420, 400, 470, 94.0), word("нео", 490, 400, 560, 28.0))
+    name = line(word("Верно:", 300, 500, 450, 90.0), word("Ткач", 1200, 500, 1300, 20.0))
+    dated = line(word("Харьков", 300, 600, 480, 90.0), word("5", 1200, 600, 1220, 20.0),
+                 word("г.", 1240, 600, 1270, 10.0))
+    page = Page(2000, 2800, [Block(BBox(0, 0, 2000, 2800), [tail, several, head, near, name, dated])])
+    kept = drop_noise_lines(page)
+    assert kept.text == "листопада.\nЗеленський. -\nШколы первой\nйого до нео\nВерно: Ткач\nХарьков 5 г."
+    assert [d["text"] for d in kept.steps[-1].params["dropped"]] == ["ЖЕН", "ант ю Бах", "я"]
+    assert kept.blocks[0].lines[0].bbox == BBox(300, 100, 560, 140)  # the line's box is its text's
+
+
 def test_a_handwritten_page_keeps_its_line_strips_not_filtered(tmp_path: Path) -> None:
     grey = cv2.imread(str(scribble_page(tmp_path / "hand.png", lines=6)), cv2.IMREAD_GRAYSCALE)
     noise = Page(grey.shape[1], grey.shape[0], [Block(BBox(0, 0, 10, 10), [_line(0, ("~;|", 20.0), ("ии", 12.0))])])

@@ -3,7 +3,8 @@
 On a printed page, specks, a page edge, a pencil mark or a stamp's rim read as short lines of stray
 letters and signs, and a page edge left at the border of the image as a doubtful line of scraps, as a line
 near the top or bottom Tesseract all but rejects, or as ``|`` or a doubtful letter at the ends of lines or
-set apart from them; a stamp over the ends of lines reads as doubtful signs there (``[=``, ``[|``). Those are
+set apart from them; a stamp over the ends of lines reads as doubtful signs there (``[=``, ``[|``), and a
+grainy page's specks beyond the ends of the lines as doubtful scraps set apart from the text. Those are
 dropped from the reading and kept in the run's parameters.
 """
 
@@ -39,7 +40,9 @@ EDGE_WORD_LETTERS = 2
 # 180 photos dropping these lost no page any text.
 EDGE_LINE_CONFIDENCE = 25.0
 EDGE_ZONE = 0.05
-APART_GAP = 3.0  # letter heights between a sign at a line's end and the text: a rule or an edge, not text
+# Letter heights between a line's text and a sign or doubtful scraps at its end: a rule, an edge or the paper's
+# grain beyond the text, not text
+APART_GAP = 3.0
 EDGE_SIGNS = frozenset("|[]!/\\¦‖")  # what a page edge or a ruled line is read as
 # Signs a typist never puts alone at a line's end: a doubtful word of signs with one of them is a scrap of a
 # stamp or an edge. Dashes, quotes, ditto marks, underscores and stops are text (a table's nil, a
@@ -132,12 +135,45 @@ def _is_set_apart_sign(line: Line, index: int) -> bool:
         return True
     if not set(text) <= EDGE_SIGNS:
         return False
-    gap = neighbour.bbox.x0 - word.bbox.x1 if index == 0 else word.bbox.x0 - neighbour.bbox.x1
-    return gap > APART_GAP * max(1, neighbour.bbox.y1 - neighbour.bbox.y0)
+    return _set_apart(word, neighbour, neighbour) if index == 0 else _set_apart(neighbour, word, neighbour)
+
+
+def _set_apart(left: Word, right: Word, text: Word) -> bool:
+    """Two neighbours in a line lie more than APART_GAP letter heights (``text``'s height) apart."""
+    return right.bbox.x0 - left.bbox.x1 > APART_GAP * max(1, text.bbox.y1 - text.bbox.y0)
+
+
+def _grain_read_as_letters(words: list[Word]) -> bool:
+    """Letters Tesseract all but rejects, no run of four of them and no number: specks read as letters."""
+    letters = [ch for w in words for ch in w.text if ch.isalpha()]
+    longest = max((len(run) for w in words for run in _LETTER_RUN.findall(w.text)), default=0)
+    return (bool(letters) and longest < NOISE_LINE_LETTERS and not any(_NUMBER.search(w.text) for w in words)
+            and sum(w.confidence for w in words) / len(words) < EDGE_LINE_CONFIDENCE)
+
+
+def _set_apart_scraps(line: Line) -> set[int]:
+    """The indices of words at a line's end, or its start, set apart from its text by a gap of more than
+    APART_GAP letter heights, that are all together letters Tesseract all but rejects: a grainy page's
+    specks beyond the text, not a word of it. A name set apart (a signature's ``Ткач``), a date, a number,
+    a lone letter in a table's column read at all surely, and the signs a typist types (a table's nil, a
+    ditto mark, a signature's blank) stay."""
+    words = line.words
+    gone: set[int] = set()
+    for i in range(1, len(words)):  # the leftmost gap with only scraps right of it
+        if _set_apart(words[i - 1], words[i], words[i - 1]) and _grain_read_as_letters(words[i:]):
+            gone.update(range(i, len(words)))
+            break
+    for i in range(len(words) - 1, 0, -1):  # the rightmost gap with only scraps left of it
+        if _set_apart(words[i - 1], words[i], words[i]) and _grain_read_as_letters(words[:i]):
+            gone.update(range(i))
+            break
+    return gone if len(gone) < len(words) else set()  # a line all scraps is a stray line's to drop
 
 
 def _without_edge_words(line: Line, page: Page) -> Line:
-    kept = [w for i, w in enumerate(line.words) if not (_is_edge_word(w, page) or _is_set_apart_sign(line, i))]
+    apart = _set_apart_scraps(line)
+    kept = [w for i, w in enumerate(line.words)
+            if not (i in apart or _is_edge_word(w, page) or _is_set_apart_sign(line, i))]
     if len(kept) == len(line.words):
         return line
     return Line(bbox=BBox.enclosing([w.bbox for w in kept]) if kept else line.bbox, words=kept)
