@@ -171,10 +171,12 @@ def test_a_grainy_pages_specks_read_as_letters_beyond_the_text_are_dropped() -> 
     name = line(word("Верно:", 300, 500, 450, 90.0), word("Ткач", 1200, 500, 1300, 20.0))
     dated = line(word("Харьков", 300, 600, 480, 90.0), word("5", 1200, 600, 1220, 20.0),
                  word("г.", 1240, 600, 1270, 10.0))
-    page = Page(2000, 2800, [Block(BBox(0, 0, 2000, 2800), [tail, several, head, near, name, dated])])
+    # a stray line goes whole: a scrap set apart is not trimmed from it so that the rest might pass for text
+    stray = line(word("ОТ", 100, 700, 160, 0.0), word("РУ", 600, 700, 650, 29.0), word("|", 670, 700, 680, 71.0))
+    page = Page(2000, 2800, [Block(BBox(0, 0, 2000, 2800), [tail, several, head, near, name, dated, stray])])
     kept = drop_noise_lines(page)
     assert kept.text == "листопада.\nЗеленський. -\nШколы первой\nйого до нео\nВерно: Ткач\nХарьков 5 г."
-    assert [d["text"] for d in kept.steps[-1].params["dropped"]] == ["ЖЕН", "ант ю Бах", "я"]
+    assert [d["text"] for d in kept.steps[-1].params["dropped"]] == ["ЖЕН", "ант ю Бах", "я", "ОТ РУ |"]
     assert kept.blocks[0].lines[0].bbox == BBox(300, 100, 560, 140)  # the line's box is its text's
 
 

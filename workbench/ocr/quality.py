@@ -158,6 +158,8 @@ def _set_apart_scraps(line: Line) -> set[int]:
     a lone letter in a table's column read at all surely, and the signs a typist types (a table's nil, a
     ditto mark, a signature's blank) stay."""
     words = line.words
+    if is_noise_line(line):  # the whole line goes; what was left of it might pass for text
+        return set()
     gone: set[int] = set()
     for i in range(1, len(words)):  # the leftmost gap with only scraps right of it
         if _set_apart(words[i - 1], words[i], words[i - 1]) and _grain_read_as_letters(words[i:]):
