@@ -78,8 +78,11 @@ def _line_confidence(line: Line) -> float:
 
 def _doubtful_scraps(line: Line) -> bool:
     """Tesseract less sure of the line than a coin toss, and no word in it with a run of four letters."""
-    longest = max((len(run) for w in line.words for run in _LETTER_RUN.findall(w.text)), default=0)
-    return _line_confidence(line) < NOISE_LINE_CONFIDENCE and longest < NOISE_LINE_LETTERS
+    return _line_confidence(line) < NOISE_LINE_CONFIDENCE and _longest_letter_run(line.words) < NOISE_LINE_LETTERS
+
+
+def _longest_letter_run(words: list[Word]) -> int:
+    return max((len(run) for w in words for run in _LETTER_RUN.findall(w.text)), default=0)
 
 
 def is_noise_line(line: Line) -> bool:
@@ -145,9 +148,8 @@ def _set_apart(left: Word, right: Word, text: Word) -> bool:
 
 def _grain_read_as_letters(words: list[Word]) -> bool:
     """Letters Tesseract all but rejects, no run of four of them and no number: specks read as letters."""
-    letters = [ch for w in words for ch in w.text if ch.isalpha()]
-    longest = max((len(run) for w in words for run in _LETTER_RUN.findall(w.text)), default=0)
-    return (bool(letters) and longest < NOISE_LINE_LETTERS and not any(_NUMBER.search(w.text) for w in words)
+    return (any(ch.isalpha() for w in words for ch in w.text) and _longest_letter_run(words) < NOISE_LINE_LETTERS
+            and not any(_NUMBER.search(w.text) for w in words)
             and sum(w.confidence for w in words) / len(words) < EDGE_LINE_CONFIDENCE)
 
 
