@@ -17,7 +17,7 @@ import numpy as np
 from workbench.imaging.textlines import find_line_boxes
 from workbench.ocr.mend import mend_prereform, mend_scripts, mend_section_signs, mend_sentence_case
 from workbench.ocr.spacing import space_letters
-from workbench.ocr.spelling import mend_spelling
+from workbench.ocr.spelling import mend_spelling, speller, split_token
 from workbench.page import BBox, Block, Line, Page, Step, Word
 
 # Measured: scribbled handwriting gives a mean near 20 and almost no sure words; a hard carbon copy read
@@ -25,6 +25,13 @@ from workbench.page import BBox, Block, Line, Page, Step, Word
 GOOD_WORD_CONFIDENCE = 70.0
 MIN_GOOD_SHARE = 0.12  # of the letters, in words Tesseract is sure of
 MIN_MEAN_CONFIDENCE = 32.0
+# A doubtful reading is still print when this share of its letters is in words of six letters or more that
+# the page's dictionary knows: twenty of the tests' scribbles, read as Russian and as Ukrainian, had none,
+# while smeared typing with a stamp that Tesseract doubted throughout (69000/mixed-048, mean confidence 26)
+# had 0.28, at 31% CER: worth correcting, not typing again. Noise makes shorter words the dictionary knows
+# (ЛАДА, думу, ЛУКИ): counted from four letters, the scribbles had up to 0.26.
+MIN_KNOWN_SHARE = 0.2
+KNOWN_WORD_LETTERS = 6
 # A stray line: Tesseract less sure of it than a coin toss, no digit or numero sign (dates, numbers, leaf and
 # file references stay however badly read) and no word with a run of four letters. On the benchmark's photos
 # such lines were all margin noise; real text read that badly still holds longer words.
@@ -63,6 +70,22 @@ def looks_like_noise(page: Page) -> bool:
                if w.confidence >= GOOD_WORD_CONFIDENCE and sum(ch.isalpha() for ch in w.text) * 2 >= len(w.text))
     mean = page.mean_confidence or 0.0
     return mean < MIN_MEAN_CONFIDENCE or good / letters < MIN_GOOD_SHARE
+
+
+def known_share(page: Page, languages: str) -> float:
+    """The share of a reading's letters in words of KNOWN_WORD_LETTERS or more that the dictionary of the
+    page's languages knows (in modern spelling, a pre-reform word too); 0 without a dictionary."""
+    checker = speller(languages)
+    words = [w.text for w in page.words()]
+    letters = sum(len(w) for w in words)
+    if checker is None or not letters:
+        return 0.0
+    known = 0
+    for text in words:
+        word = split_token(text)[1]
+        if len(word) >= KNOWN_WORD_LETTERS and word.isalpha() and checker.knows_as_read(word):
+            known += len(text)
+    return known / letters
 
 
 def lines_only(page: Page, boxes: list[BBox]) -> Page:
@@ -234,7 +257,7 @@ def settle(layout: Page, image: np.ndarray, languages: str = "rus") -> tuple[Pag
     letter read small by its size made a capital, and letter-spaced words read as one split into their
     letters again.
     """
-    noise = looks_like_noise(layout)
+    noise = looks_like_noise(layout) and known_share(layout, languages) < MIN_KNOWN_SHARE
     if not noise and any(True for _ in layout.words()):
         mended = mend_spelling(mend_prereform(mend_scripts(drop_noise_lines(layout))), languages)
         mended = mend_sentence_case(mend_section_signs(mended))

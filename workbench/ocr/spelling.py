@@ -149,6 +149,11 @@ class Speller:
                 return word
         return word
 
+    def knows_as_read(self, word: str) -> bool:
+        """Whether the dictionary knows a word as Tesseract read it, in whatever case, in modern spelling or
+        in pre-reform spelling put into modern (``ПРОТОКОЛ``, ``Протокол``, ``Совѣта``, ``Харьков``)."""
+        return self.knows(word) or self._knows_modern(word.lower(), capital=word[:1].isupper())
+
     def _knows_modern(self, word: str, *, capital: bool = False) -> bool:
         """Whether the dictionary knows ``word`` (small letters) in modern spelling; with ``capital`` (it was
         read with one) also as a name, which Hunspell knows only with its capital (Дарья, Москва)."""
@@ -232,7 +237,7 @@ def _cased_like(mended: str, word: str) -> str:
     return mended[0].upper() + mended[1:] if word[0].isupper() else mended
 
 
-def _split(token: str) -> tuple[str, str, str]:
+def split_token(token: str) -> tuple[str, str, str]:
     """Leading signs, the letters, trailing signs (``«попучении,»`` -> ``«``, ``попучении``, ``,»``)."""
     start = 0
     while start < len(token) and not token[start].isalpha():
@@ -277,7 +282,7 @@ def mend_spelling(page: Page, languages: str) -> Page:
         nonlocal broken
         out = []
         for n, token in enumerate(tokens):
-            before, letters, after = _split(token)
+            before, letters, after = split_token(token)
             fragment = after.startswith(HYPHENS) or (n == 0 and broken)
             out.append(token if fragment or not letters else before + mend_word(letters) + after)
         broken = bool(tokens) and tokens[-1].endswith(HYPHENS)
