@@ -251,11 +251,11 @@ def drop_noise_lines(page: Page) -> Page:
 def settle(layout: Page, image: np.ndarray, languages: str = "rus") -> tuple[Page, bool]:
     """The reading to keep, and whether the page is for transcription by hand.
 
-    Noise, or no words where there are lines of ink: handwriting, given as line strips to type into.
-    Print keeps its words, less its stray lines, with words spelled in two scripts mended, on a
-    pre-reform page its ``ѣ`` restored, the section signs the model lacks put back, a sentence's first
-    letter read small by its size made a capital, and letter-spaced words read as one split into their
-    letters again.
+    Noise (unless a fifth of it is words the dictionary knows, ``known_share``), or no words where there
+    are lines of ink: handwriting, given as line strips to type into. Print keeps its words, less its stray
+    lines, with words spelled in two scripts mended, on a pre-reform page its ``ѣ`` restored, the section
+    signs the model lacks put back, a sentence's first letter read small by its size made a capital, and
+    letter-spaced words read as one split into their letters again.
     """
     noise = looks_like_noise(layout) and known_share(layout, languages) < MIN_KNOWN_SHARE
     if not noise and any(True for _ in layout.words()):
