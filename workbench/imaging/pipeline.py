@@ -290,10 +290,8 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
             # A retry after the page's own box: a page with no edge found, its faint text beside a dark band,
             # is still boxed by the first mask.
             if direction.strength < LINE_STRENGTH and (ink_level := ink_level_beside_dark(page_grey)) is not None:
-                mask = ink_mask(page_grey, ink_level)
-                if table is not None:
-                    mask[table > 0] = 0
-                again = line_direction(mask, search=search)
+                again = line_direction(_text_mask(page_grey, ink_level, None if table is None else table > 0),
+                                       search=search)
                 if again.strength >= LINE_STRENGTH:
                     direction = again
                 else:
@@ -370,7 +368,8 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
 
 
 def _text_mask(grey: np.ndarray, level: float | None, table: np.ndarray | None) -> np.ndarray:
-    """The letters' mask of a page at ``level`` (Otsu's when None), with the table beside the page cleared."""
+    """The letters' mask of a page at ``level`` (Otsu's when None), with the table beside the page (a boolean
+    mask) cleared."""
     mask = ink_mask(grey, level)
     if table is not None:
         mask[table] = 0
