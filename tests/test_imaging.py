@@ -447,6 +447,24 @@ def test_ink_model_stretches_pale_text_not_the_table_beyond_a_curled_edge() -> N
     assert model.gain == pytest.approx(alone.gain, rel=0.15)
 
 
+def test_ink_model_stretches_faint_text_not_a_dark_blot_of_its_colour_in_one_place() -> None:
+    """A stamp of the text's own colour, dark on a faded page, holds the darkest tenth of its ink in one
+    corner: the text's level is the one that most places of the page show."""
+    page = render()
+    colour = np.full((*page.shape, 3), 240, np.uint8)
+    ink = page < 128
+    colour[ink] = (185, 175, 180)  # faded grey typing
+    height, width = page.shape
+    blot = np.zeros(page.shape, np.uint8)
+    cv2.circle(blot, (width * 5 // 6, height // 6), min(height, width) // 9, 255, -1)
+    colour[blot > 0] = (30, 25, 28)  # a dark stamp of the same grey
+    model = fit_ink(colour)
+    grey = model.tone(flatten(model.project(colour)))
+    assert grey[ink & (blot == 0)].mean() < 110  # the faint text is stretched to dark
+    plain = colour.copy()
+    plain[blot > 0] = 240
+    assert model.gain == pytest.approx(fit_ink(plain).gain, rel=0.15)
+
 def test_ink_model_finds_blurred_text_under_the_noise_of_a_dark_photo() -> None:
     page = cv2.GaussianBlur(render(), (0, 0), 3.0).astype(np.float32) / 255
     dark = (1 - page)[:, :, None] * np.array([60.0, 40.0, 70.0])  # blurred violet-grey ink, faint at its peak
