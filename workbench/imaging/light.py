@@ -158,6 +158,7 @@ def _stain_coloured(direction: np.ndarray) -> bool:
 
 
 MIN_INK = 50  # pixels of the sample: fewer, and there is no ink to fit
+MIN_STRENGTH = 14.0  # absorbance: fainter is the paper's
 TEXT_LEVEL = 90  # percentile of the projected ink that the tone stretches to near black
 # A page curled at its edge leaves table beyond it inside the sample's 4% margin: a dark band along the border
 # that holds the darkest tenth of the ink. The text's level is then taken from the ink clear of the border,
@@ -248,7 +249,10 @@ BLOT_LIFT = 2.0
 
 
 def _tiles_level(projected: np.ndarray, tiles: np.ndarray) -> float | None:
-    """The median over tiles (``tiles``: each ink pixel's) of the level of their darkest tenth of ink."""
+    """The median over tiles (``tiles``: each ink pixel's) of the level of their darkest tenth of ink; ink the
+    projection removes (red ticks all over a page of grey typing) is in none."""
+    kept = projected >= MIN_STRENGTH
+    projected, tiles = projected[kept], tiles[kept]
     counts = np.bincount(tiles, minlength=BLOT_TILES * BLOT_TILES)
     enough = np.flatnonzero(counts >= BLOT_MIN)
     if len(enough) < 4:  # too few places to tell one from the rest
@@ -291,12 +295,12 @@ def fit_ink(flat: np.ndarray, *, remove_colours: bool = True, floor_share: float
     absorb, strength = _absorbance(inner)
     median = float(np.median(strength))
     spread = float(np.median(np.abs(strength - median))) * 1.4826
-    is_ink = strength > max(14.0, median + 7.0 * spread)
+    is_ink = strength > max(MIN_STRENGTH, median + 7.0 * spread)
     # Blurred text in a dark photo's noise, which flattening amplifies, hardly rises that far above it: it is
     # looked for nearer the noise, for its level only, as noise has colours enough to fake a second ink.
     near_noise = has_text and int(is_ink.sum()) < MIN_INK
     if near_noise:
-        is_ink = strength > max(14.0, median + 4.5 * spread)
+        is_ink = strength > max(MIN_STRENGTH, median + 4.5 * spread)
     ink = absorb[is_ink]
     neutral = np.ones(3) / math.sqrt(3)
     if len(ink) < MIN_INK:
@@ -384,7 +388,7 @@ def removal_region(flat: np.ndarray, model: InkModel) -> InkRegion:
     if model.removed_colour is None or flat.ndim != 3:
         return InkRegion("nowhere")
     absorb, strength = _absorbance(flat)
-    is_ink = strength > max(14.0, float(np.median(strength)) + 20.0)
+    is_ink = strength > max(MIN_STRENGTH, float(np.median(strength)) + 20.0)
     dirs = _directions(absorb)
     second = is_ink & (dirs @ np.array(model.removed_colour) > dirs @ np.array(model.text_colour))
     text = (is_ink & ~second).reshape(flat.shape[:2]).astype(np.uint8)
