@@ -47,6 +47,23 @@ def test_ink_paled_by_glare_is_deepened_as_far_as_the_light_added() -> None:
     assert np.median(lifted[under]) >= 250  # the paper stays paper
 
 
+def test_ink_under_a_burnt_out_lamp_is_deepened_though_the_noise_there_is_grainy() -> None:
+    """Where the reflection burns the photo out to its white, the sensor's noise (brightest where the light is)
+    keeps a grain there that the paper's own does not: the light, not the grain, tells glare there."""
+    flat, under = photographed(glare=1.5)
+    rng = np.random.default_rng(1)
+    noisy = flat.astype(np.float32)
+    noisy[under] += rng.normal(0, 6, int(under.sum()))  # twice the paper's grain, and more
+    flat = np.clip(noisy, 0, 255).astype(np.uint8)
+    by_grain = lift_glare(flat, measure_glare(flat))
+    assert _depth(by_grain, under) < 0.6 * _depth(flat, ~under)  # pale ink on grainy paper, as a faded page's
+    light = np.where(under, 255, 200).astype(np.uint8)  # the page's light before flattening; white is 255
+    lifted = lift_glare(flat, measure_glare(flat, light, 255.0))
+    assert _depth(lifted, under) == pytest.approx(_depth(flat, ~under), rel=0.2)
+    # a page photographed as bright as white all over has no burnt-out part to tell apart
+    assert np.array_equal(lift_glare(flat, measure_glare(flat, np.full_like(light, 250), 255.0)), by_grain)
+
+
 def test_faded_typing_on_paper_as_grainy_as_the_rest_is_no_glare() -> None:
     flat, under = photographed(faded=0.6)
     assert _depth(flat, under) < 0.5 * _depth(flat, ~under)  # as pale as under the lamp above

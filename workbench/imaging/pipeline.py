@@ -528,7 +528,8 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
     rec.show(f"{tag}ink", projected)
 
     with rec.step(steps, "flatten") as step:
-        flat = flatten(projected) if options.flatten else projected
+        light = estimate_background(projected) if options.flatten else None
+        flat = cv2.divide(projected, light, scale=255) if light is not None else projected
         if region is not None:
             plain = model.plain()
             flat = model.blend(flat, flatten(plain.project(colour)), plain, region)
@@ -536,7 +537,7 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
     rec.show(f"{tag}flatten", flat)
 
     with rec.step(steps, "glare") as step:
-        glare = measure_glare(flat) if options.flatten and options.glare else None
+        glare = measure_glare(flat, light, model.white()) if options.flatten and options.glare else None
         if glare is not None and glare.found:
             flat = lift_glare(flat, glare)
         step.params = glare.params() if glare is not None else {"enabled": False}
