@@ -57,7 +57,8 @@ def test_ink_under_a_burnt_out_lamp_is_deepened_though_the_noise_there_is_grainy
     flat = np.clip(noisy, 0, 255).astype(np.uint8)
     by_grain = lift_glare(flat, measure_glare(flat))
     assert _depth(by_grain, under) < 0.6 * _depth(flat, ~under)  # pale ink on grainy paper, as a faded page's
-    light = np.where(under, 255, 200).astype(np.uint8)  # the page's light before flattening; white is 255
+    light = np.full(flat.shape, 200, np.uint8)  # the page's light before flattening; white is 255
+    light[int(0.4 * flat.shape[0]):] = 255  # the lamp lights more than half the page
     lifted = lift_glare(flat, measure_glare(flat, light, 255.0))
     assert _depth(lifted, under) == pytest.approx(_depth(flat, ~under), rel=0.2)
     # a page photographed as bright as white all over has no burnt-out part to tell apart
