@@ -537,7 +537,8 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
     rec.show(f"{tag}flatten", flat)
 
     with rec.step(steps, "glare") as step:
-        glare = measure_glare(flat, light, model.white()) if options.flatten and options.glare else None
+        white = model.white() if colour.ndim == 3 else 255.0  # a grey photo is its own projection
+        glare = measure_glare(flat, light, white) if options.flatten and options.glare else None
         if glare is not None and glare.found:
             flat = lift_glare(flat, glare)
         step.params = glare.params() if glare is not None else {"enabled": False}
