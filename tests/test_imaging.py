@@ -464,6 +464,15 @@ def test_ink_model_stretches_faint_text_not_a_dark_blot_of_its_colour_in_one_pla
     plain = colour.copy()
     plain[blot > 0] = 240
     assert model.gain == pytest.approx(fit_ink(plain).gain, rel=0.15)
+    # dark typing over a third of the page, faint specks in the tiles below it: the typing is no blot
+    typed = np.full((*page.shape, 3), 240, np.uint8)
+    typed[ink] = (60, 60, 60)
+    specked = typed.copy()
+    for y in range(height // 2, height - 10, height // 12):
+        for x in range(20, width - 10, width // 12):
+            specked[y:y + 3, x:x + 3] = 200
+    assert fit_ink(specked).gain == pytest.approx(fit_ink(typed).gain, rel=0.05)
+
 
 def test_ink_model_finds_blurred_text_under_the_noise_of_a_dark_photo() -> None:
     page = cv2.GaussianBlur(render(), (0, 0), 3.0).astype(np.float32) / 255

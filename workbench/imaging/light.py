@@ -107,14 +107,18 @@ class InkModel:
         """
         if bgr.ndim == 2:
             return bgr
-        w = np.array(self.weights) / np.array(self.paper)
-        w *= 200.0 / float(np.array(self.weights).sum())
+        w = self._channel_weights()
         # three equal rows take OpenCV's fixed-point path, twice as fast as one row in floating point
         return cv2.extractChannel(cv2.transform(bgr, np.repeat(np.array([w], dtype=np.float32), 3, axis=0)), 0)
 
     def white(self) -> float:
-        """The photo's white (255, 255, 255) as ``project`` gives it: where a burnt-out photo's light is."""
-        return float(self.project(np.full((1, 1, 3), 255, np.uint8))[0, 0])
+        """The photo's white (255, 255, 255) as ``project`` would give it unclipped: where a burnt-out photo's
+        light is. Above 255 (paper photographed at 200 or darker), the projection clips before the camera does."""
+        return float(255.0 * self._channel_weights().sum())
+
+    def _channel_weights(self) -> np.ndarray:
+        """What ``project`` weighs each channel (B, G, R) by: the paper projected to 200."""
+        return np.array(self.weights) / np.array(self.paper) * (200.0 / float(np.array(self.weights).sum()))
 
     def tone(self, flat: np.ndarray) -> np.ndarray:
         """Stretch a flattened projection: the text ink to near black, show-through and noise to white."""
@@ -243,18 +247,22 @@ def _directions(absorb: np.ndarray) -> np.ndarray:
 # A dark blot in one place (a stamp of the text's own colour, not told apart) can hold the darkest tenth of a
 # faint page's ink, and the text is toned to pale grey that Tesseract's thresholding takes for paper. The page
 # is cut in BLOT_TILES x BLOT_TILES tiles, and each with BLOT_MIN ink pixels or more says where its darkest tenth
-# lies; when the whole page's level is BLOT_LIFT times theirs (the median), theirs is the text's. On 378 photos
-# of six plans (1923-2000, 72000-74000) the ratio was 0.8 to 1.59 but for one: 74000/mixed-049, a faded carbon
-# copy under a dark stamp, at 2.34 (100% CER, the text left pale grey; 17.3% at the tiles' level). At 1.5,
-# 2000/mixed-053 (1.59) read 1.3% -> 1.9%.
+# lies; when the whole page's level is BLOT_LIFT times theirs (the median), and the tiles that lie that far above
+# it fit in BLOT_PLACE x BLOT_PLACE tiles (one place: a stamp; dark typing over a third of the page above faint
+# specks elsewhere is no blot), theirs is the text's. On 378 photos of six plans (1923-2000, 72000-74000) the
+# ratio was 0.8 to 1.59 but for one: 74000/mixed-049, a faded carbon copy under a dark stamp, at 2.34 (100% CER,
+# the text left pale grey; 17.3% at the tiles' level), its dark tiles 2 x 2. At 1.5, 2000/mixed-053 (1.59) read
+# 1.3% -> 1.9%.
 BLOT_TILES = 6
 BLOT_MIN = 5
 BLOT_LIFT = 2.0
+BLOT_PLACE = 3
 
 
-def _tiles_level(projected: np.ndarray, tiles: np.ndarray) -> float | None:
-    """The median over tiles (``tiles``: each ink pixel's) of the level of their darkest tenth of ink; ink the
-    projection removes (red ticks all over a page of grey typing) is in none."""
+def _blot_free_level(projected: np.ndarray, tiles: np.ndarray, page_level: float) -> float | None:
+    """The text's level when a dark blot in one place lifted the page's (``page_level``) BLOT_LIFT times above
+    the median of the tiles' (``tiles``: each ink pixel's), else None; ink the projection removes (red ticks
+    all over a page of grey typing) is in no tile."""
     kept = projected >= MIN_STRENGTH
     projected, tiles = projected[kept], tiles[kept]
     counts = np.bincount(tiles, minlength=BLOT_TILES * BLOT_TILES)
@@ -263,7 +271,15 @@ def _tiles_level(projected: np.ndarray, tiles: np.ndarray) -> float | None:
         return None
     order = np.argsort(tiles, kind="stable")
     starts = np.concatenate([[0], np.cumsum(counts)])
-    return float(np.median([np.percentile(projected[order[starts[t]:starts[t + 1]]], TEXT_LEVEL) for t in enough]))
+    levels = np.array([np.percentile(projected[order[starts[t]:starts[t + 1]]], TEXT_LEVEL) for t in enough])
+    level = float(np.median(levels))
+    dark = enough[levels > BLOT_LIFT * level]
+    if page_level <= BLOT_LIFT * level or len(dark) == 0:
+        return None
+    rows, cols = np.divmod(dark, BLOT_TILES)
+    if rows.max() - rows.min() >= BLOT_PLACE or cols.max() - cols.min() >= BLOT_PLACE:
+        return None  # dark all over a part of the page: its text, not a blot
+    return level
 
 
 def _tone_levels(projected: np.ndarray, clear: np.ndarray, floor_share: float,
@@ -275,8 +291,8 @@ def _tone_levels(projected: np.ndarray, clear: np.ndarray, floor_share: float,
         clear_level = float(np.percentile(projected[clear], TEXT_LEVEL))
         if text_level > BORDER_LIFT * clear_level:  # table beyond a curled edge, not text
             text_level = clear_level
-    if tiles is not None and (level := _tiles_level(projected, tiles)) is not None and text_level > BLOT_LIFT * level:
-        text_level = level  # a blot in one place, not text
+    if tiles is not None and (level := _blot_free_level(projected, tiles, text_level)) is not None:
+        text_level = level
     floor = floor_share * text_level
     return floor, min(235.0 / max(text_level - floor, 20.0), 6.0)
 
@@ -452,7 +468,7 @@ def _largest_share(mask: np.ndarray) -> float:
 # Faded typing, pencil and a dark photo's grain are pale too; deepened, their paper's grain grows with them
 # (on 342 photos of six plans that cost as much as the glare photos gained). Glare's added light carries no
 # texture of the paper: flattened, the paper's grain under it is thinned by the same factor as the ink's
-# depth, and where the paper burns out there is none. So the ink is deepened only as far as the paper's
+# depth (where the paper burns out, see BURNT). So the ink is deepened only as far as the paper's
 # grain there stays as fine as the page's usual (under ink of usual depth). Blank paper takes the gain of
 # the text about it, smoothed over GLARE_SMOOTH of the long side (a lamp's reflection is broad), and only a
 # clear shortfall (MIN_GLARE_GAIN, somewhere) is lifted at all.
@@ -504,7 +520,9 @@ def _paper_grain(small: np.ndarray, reach: int) -> tuple[np.ndarray, np.ndarray]
 # page burnt out and deepened: 5.7%. On the 45 glare photos of fifteen other plans (57000-71000) 4.08% ->
 # 2.68% (67000/glare-062 37.3% -> 13.6%, 69000/glare-061 27.7% -> 12.6%, 64000/glare-060 27.0% -> 18.3%; one
 # worse, 65000/glare-061 5.5% -> 5.7%); at the median instead of the 20th percentile, those three, lit near
-# white over half the page, were left (4.01%). Of 342 photos of six plans (1923-2000, 72000-74000) only glare
+# white over half the page, were left (4.01%); the white taken unclipped (InkModel.white), 2.56% (64000/glare-060
+# 15.6%, 66000/glare-061 3.7% -> 1.9%, 64000/glare-062 3.8% -> 2.9%, where the projection clipped the white to
+# 255). Of 342 photos of six plans (1923-2000, 72000-74000) only glare
 # photos moved (72000/glare-061 6.4% -> 4.9%, 2000/glare-061 1.9% -> 1.2%, 2000/glare-060 1.0% -> 0.6%,
 # 74000/glare-062 1.7% -> 2.1%) and 74000/mixed-049, a faded page at 0.91 of its white, 17.3% -> 17.8%; 90
 # faded, pencilled, shadowed, dark and mixed photos of 57000-61000 did not move.
@@ -517,7 +535,7 @@ def _burnt_out(light: np.ndarray, size: tuple[int, int], white: float, paper: np
     """Where the page's light (unflattened, at ``size``) is the photo's white; None on a page whose paper
     (``paper``: where it was measured) is nearly as bright as that nearly all over."""
     bright = cv2.resize(light, size, interpolation=cv2.INTER_NEAREST)  # smooth already: sampled, not averaged
-    level = float(np.percentile(bright[paper] if paper.any() else bright, PAPER_PERCENTILE))
+    level = float(np.percentile(bright[paper], PAPER_PERCENTILE))  # measure_glare asks only with paper measured
     if level > PAPER_UNDER_WHITE * white:
         return None
     return bright >= BURNT * white
@@ -549,7 +567,7 @@ def measure_glare(flat: np.ndarray, light: np.ndarray | None = None, white: floa
         return Glare(None, usual, 1.0, 0.0)
     allowed = np.where(told, usual_grain / np.maximum(grain, usual_grain / MAX_GLARE_GAIN), 1.0)
     if light is not None and (burnt := _burnt_out(light, coarse, white, told)) is not None:
-        allowed[burnt] = MAX_GLARE_GAIN
+        allowed[burnt] = MAX_GLARE_GAIN  # measured paper or not: the grain says nothing there
     known = depth >= max(MIN_GLARE_DEPTH, usual / MAX_GLARE_GAIN)
     shortfall = np.minimum(np.clip(usual / np.maximum(depth, 1.0), 1.0, MAX_GLARE_GAIN), np.maximum(allowed, 1.0))
     raw = np.where(known, shortfall, 0).astype(np.float32)
