@@ -9,7 +9,7 @@ import pytest
 
 from tests.test_denoise import _error
 from tests.test_imaging import TEXT, render
-from workbench.imaging.light import lift_glare, measure_glare
+from workbench.imaging.light import InkModel, lift_glare, measure_glare
 from workbench.imaging.load import load_photo
 from workbench.imaging.pipeline import PipelineOptions, prepare
 
@@ -63,6 +63,17 @@ def test_ink_under_a_burnt_out_lamp_is_deepened_though_the_noise_there_is_grainy
     assert _depth(lifted, under) == pytest.approx(_depth(flat, ~under), rel=0.2)
     # a page photographed as bright as white all over has no burnt-out part to tell apart
     assert np.array_equal(lift_glare(flat, measure_glare(flat, np.full_like(light, 250), 255.0)), by_grain)
+
+
+def test_the_photos_white_is_where_the_projection_would_put_it_unclipped() -> None:
+    """The projection puts the paper at 200; the photo's white lies above it by as much as the paper is darker
+    than white, beyond the 255 the projected image clips at when the paper was photographed at 200 or darker."""
+    for paper, white in ((230.0, 200 * 255 / 230), (160.0, 200 * 255 / 160)):
+        model = InkModel(weights=(0.5, 0.6, 0.7), floor=0.0, gain=1.0, text_colour=(0.5, 0.6, 0.7),
+                         paper=(paper, paper, paper))
+        assert model.project(np.full((1, 1, 3), paper, np.uint8))[0, 0] == pytest.approx(200, abs=1)
+        assert model.white() == pytest.approx(white, rel=1e-6)
+        assert model.project(np.full((1, 1, 3), 255, np.uint8))[0, 0] == min(255, round(white))
 
 
 def test_faded_typing_on_paper_as_grainy_as_the_rest_is_no_glare() -> None:

@@ -529,7 +529,7 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
 
     with rec.step(steps, "flatten") as step:
         light = estimate_background(projected) if options.flatten else None
-        flat = cv2.divide(projected, light, scale=255) if light is not None else projected
+        flat = flatten(projected, light=light) if light is not None else projected
         if region is not None:
             plain = model.plain()
             flat = model.blend(flat, flatten(plain.project(colour)), plain, region)
