@@ -233,6 +233,21 @@ def test_a_line_reaching_into_the_inner_margin_is_not_cut_off() -> None:
     assert specked is not None and specked.end == gutter.end
 
 
+def test_the_gutter_is_the_band_clear_of_ink_not_a_wider_one_of_faded_text() -> None:
+    """A spread of a few lines a page whose left page's lines fade to scraps over a stretch wider than the
+    gutter: each column there crosses one mark at most, as a foxed gutter's do, but most of them hold ink."""
+    mask = np.zeros((1400, 2000), np.uint8)
+    for i in range(5):
+        y = 200 + 60 * i
+        mask[y:y + 20, 150:500] = 255  # the left page's lines, faded from 500 to 850
+        mask[y:y + 20, 850:900] = 255
+        mask[y:y + 20, 1100:1850] = 255  # the right page's, beyond a clear gutter from 900 to 1100
+    for i, (x0, x1) in ((0, (580, 640)), (0, (720, 780)), (1, (650, 700))):  # what is left of the faded words
+        mask[200 + 60 * i:220 + 60 * i, x0:x1] = 255
+    gutter = find_gutter(mask)
+    assert gutter is not None and 900 <= gutter.x <= 1100, gutter
+
+
 def test_ink_model_removes_a_red_stamp_but_keeps_violet_text() -> None:
     page = render()
     colour = np.full((*page.shape, 3), 245, np.uint8)

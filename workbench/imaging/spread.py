@@ -66,8 +66,10 @@ def find_gutter(mask: np.ndarray, *, min_aspect: float = 1.0) -> Gutter | None:
     smooth = cv2.blur(profile.reshape(1, -1), window).ravel()
     lo, hi = int(width * 0.3), int(width * 0.7)
     text_level = float(np.percentile(smooth[smooth > 0], 60)) if (smooth > 0).any() else 0.0
-    empty = (smooth <= max(0.04 * text_level, 0.5)) | (_crossings(mask, window) <= GUTTER_MARKS)
+    clear = smooth <= max(0.04 * text_level, 0.5)  # no ink at all
+    empty = clear | (_crossings(mask, window) <= GUTTER_MARKS)
     best: tuple[int, int] | None = None
+    best_clear = -1
     x = lo
     while x < hi:
         if empty[x]:
@@ -77,8 +79,13 @@ def find_gutter(mask: np.ndarray, *, min_aspect: float = 1.0) -> Gutter | None:
             end = x
             while start > 0 and empty[start - 1]:
                 start -= 1
-            if best is None or end - start > best[1] - best[0]:
-                best = (start, end)
+            # Of the bands that pass, the one with most columns clear of any ink, then the widest: on a spread
+            # of a few faded lines a page (76000/mixed-051: six, pale mid-line) the text's columns cross one or
+            # two marks, and a band of them wider than the fold's passed; a fold or foxing in the true gutter
+            # takes a few of its columns, the text had ink in most of its own.
+            cleared = int(clear[start:end].sum())
+            if (cleared, end - start) > (best_clear, (best[1] - best[0]) if best else -1):
+                best, best_clear = (start, end), cleared
         x += 1
     if best is None:
         return None
