@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from tests.test_imaging import TEXT, render
-from workbench.ocr.spacing import space_letters
+from workbench.ocr.spacing import space_letters, space_signs
 from workbench.page import BBox, Block, Line, Page, Word
 
 
@@ -56,6 +56,25 @@ def test_a_page_of_few_words_is_left_as_read() -> None:
     box = BBox(0, 0, 800, 120)
     page = Page(800, 120, [Block(box, [Line(box, [Word("ПРИКАЗ", _drawn(image, 20, 6, 20, 20), 90.0)])])])
     assert space_letters(page, image).text == "ПРИКАЗ"
+
+
+def test_a_sign_read_run_into_its_number_is_split_where_the_image_shows_a_space() -> None:
+    image = np.full((120, 3000), 255, np.uint8)
+    words = [Word("слово", _drawn(image, 20 + 120 * i, 5, 18, 3), 90.0) for i in range(12)]  # 18 px spaces
+    typed = Word("№37", _drawn(image, 1600, 1, 24, 0), 90.0)  # the sign, then a space, then two digits
+    _drawn(image, 1640, 2, 18, 3)
+    typed.bbox = BBox(1600, 40, 1640 + 2 * 18 + 3, 70)
+    close = Word("№5", _drawn(image, 1800, 2, 20, 3), 90.0)  # set close: one word as typed
+    letters = Word("А37", BBox(2000, 40, 2063, 70), 90.0)  # no sign: left as read, however spaced
+    _drawn(image, 2000, 1, 20, 0)
+    _drawn(image, 2040, 1, 23, 0)
+    box = BBox(0, 0, 3000, 120)
+    page = space_signs(Page(3000, 120, [Block(box, [Line(box, [*words, typed, close, letters])])]), image)
+    line = page.blocks[0].lines[0]
+    assert line.text.endswith("слово № 37 №5 А37")
+    sign, number = line.words[12:14]
+    assert (sign.bbox.x0, sign.bbox.x1, number.bbox.x0, number.bbox.x1) == (1600, 1624, 1640, 1679)
+    assert page.steps[-1].name == "sign-spacing" and page.steps[-1].params["words"] == ["№37"]
 
 
 @pytest.mark.ocr

@@ -6,9 +6,15 @@ twice, in a typewriter's fixed cells; a third more, in a print font's capitals, 
 taken for one when the image confirms it: between its letters, gaps of paper about as wide as the page's
 spaces between words (one pair may touch, kerned or run together by blur). Capitals set close have gaps of a
 fraction of a space, and a word whose box a stamp or a pencil stroke widened has the width but not the gaps.
+
+A sign before a number is typed a space apart from it (№ 37, § 2.), and Tesseract often reads the two as
+one word (№37, §1.): where the image shows a gap after the sign as wide as those between words, the word
+is split there.
 """
 
 from __future__ import annotations
+
+import re
 
 import cv2
 import numpy as np
@@ -22,6 +28,7 @@ GAP_SHARE = 0.5  # of a letter cell: a column run of paper at least this wide is
 SPACE_SHARE = 0.6  # of the page's median space between words: a gap between letters is at least this wide
 TOUCHING = 5  # a word of this many letters or more may have one pair without a gap
 MAX_SPACE = 3.0  # of the page's median width per letter: a wider gap between words is a column or a tab
+_SIGN_NUMBER = re.compile(r"([№§])(\d\S*)")  # a sign run into the number after it: №37, §1.
 
 
 def _pitch(word: Word) -> float:
@@ -33,22 +40,44 @@ def _cell(word: Word) -> float:
     return word.bbox.width / (2 * len(word.text) - 1)
 
 
-def _gaps(image: np.ndarray, box: BBox, min_width: float) -> int:
-    """Runs of paper columns at least ``min_width`` wide between the first and last ink in the box."""
-    crop = image[max(0, box.y0):box.y1, max(0, box.x0):box.x1]
+def _paper_runs(image: np.ndarray, box: BBox, min_width: float) -> list[tuple[int, int]]:
+    """Runs of paper columns at least ``min_width`` wide between the first and last ink in the box, left to
+    right, as page columns (first, after last)."""
+    x0 = max(0, box.x0)
+    crop = image[max(0, box.y0):box.y1, x0:box.x1]
     if crop.size == 0:
-        return 0
+        return []
     if crop.ndim == 3:
         crop = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     columns = ink.sum(axis=0) > 0
     inked = np.flatnonzero(columns)
     if len(inked) < 2:
-        return 0
+        return []
     paper = ~columns[inked[0]:inked[-1] + 1]
     edges = np.diff(np.concatenate(([0], paper.astype(np.int8), [0])))
-    widths = np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)
-    return int(np.count_nonzero(widths >= min_width))
+    offset = x0 + int(inked[0])
+    return [(offset + int(a), offset + int(b)) for a, b in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1),
+                                                               strict=True) if b - a >= min_width]
+
+
+def _gaps(image: np.ndarray, box: BBox, min_width: float) -> int:
+    """How many runs of paper columns at least ``min_width`` wide lie between the first and last ink in the box."""
+    return len(_paper_runs(image, box, min_width))
+
+
+def _spacing(page: Page) -> tuple[float, float] | None:
+    """The page's median width per letter of its ordinary words and its median space between words; None
+    with too few words to tell."""
+    ordinary = sorted(_pitch(w) for w in page.words() if len(w.text) >= 4 and w.text.isalpha())
+    if len(ordinary) < MIN_WORDS:
+        return None
+    median = ordinary[len(ordinary) // 2]
+    # the space between words, over gaps of a few letters at most: a table's columns, a tab or a signature's
+    # blank would widen it past the gaps of a letter-spaced word
+    spaces = sorted(gap for line in page.lines() for a, b in zip(line.words, line.words[1:], strict=False)
+                    if (gap := b.bbox.x0 - a.bbox.x1) <= MAX_SPACE * median)
+    return median, (spaces[len(spaces) // 2] if spaces else 0)
 
 
 def _letters_apart(word: Word) -> list[Word]:
@@ -61,15 +90,9 @@ def _letters_apart(word: Word) -> list[Word]:
 
 def space_letters(page: Page, image: np.ndarray) -> Page:
     """The page with its letter-spaced words split into letters; those words go to a ``letter-spacing`` step."""
-    ordinary = sorted(_pitch(w) for w in page.words() if len(w.text) >= 4 and w.text.isalpha())
-    if len(ordinary) < MIN_WORDS:
+    if (spacing := _spacing(page)) is None:
         return page
-    median = ordinary[len(ordinary) // 2]
-    # the space between words, over gaps of a few letters at most: a table's columns, a tab or a signature's
-    # blank would widen it past the gaps of a letter-spaced word
-    spaces = sorted(gap for line in page.lines() for a, b in zip(line.words, line.words[1:], strict=False)
-                    if (gap := b.bbox.x0 - a.bbox.x1) <= MAX_SPACE * median)
-    space = spaces[len(spaces) // 2] if spaces else 0
+    median, space = spacing
     spaced: list[str] = []
     for line in page.lines():
         words: list[Word] = []
@@ -85,4 +108,30 @@ def space_letters(page: Page, image: np.ndarray) -> Page:
         line.words = words
     if spaced:
         page.steps = [*page.steps, Step("letter-spacing", {"words": spaced}, 0.0)]
+    return page
+
+
+def space_signs(page: Page, image: np.ndarray) -> Page:
+    """The page with a sign read run into the number after it (``№37``) split in two where the image shows a
+    space between them; the words split go to a ``sign-spacing`` step."""
+    if (spacing := _spacing(page)) is None or not (space := spacing[1]):
+        return page
+    split: list[str] = []
+    for line in page.lines():
+        words: list[Word] = []
+        for word in line.words:
+            run_in = _SIGN_NUMBER.fullmatch(word.text)
+            runs = _paper_runs(image, word.bbox, SPACE_SHARE * space) if run_in else []
+            if run_in and runs:
+                sign, number = run_in.groups()
+                start, end = runs[0]  # the first space-wide gap: after the sign
+                box = word.bbox
+                words += [Word(sign, BBox(box.x0, box.y0, start, box.y1), word.confidence),
+                          Word(number, BBox(end, box.y0, box.x1, box.y1), word.confidence)]
+                split.append(word.text)
+            else:
+                words.append(word)
+        line.words = words
+    if split:
+        page.steps = [*page.steps, Step("sign-spacing", {"words": split}, 0.0)]
     return page
