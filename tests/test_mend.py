@@ -8,6 +8,7 @@ from workbench.ocr.mend import (
     is_prereform,
     mend_abbreviation,
     mend_case,
+    mend_marks,
     mend_prereform,
     mend_scripts,
     mend_section_signs,
@@ -161,6 +162,22 @@ def test_a_numbered_list_keeps_its_numbers() -> None:
     page = mend_section_signs(_lines_page(lines))
     assert [line.text for line in page.lines()] == [" ".join(words) for words in lines]
     assert page.steps == []
+
+
+def test_the_numero_sign_an_initial_and_a_lists_letter_come_back_from_their_look_alikes() -> None:
+    lines = [["ПРОТОКОЛ", "Ме", "9"], ["наряд", "М", "318;"], ["Яковенко", "0.П.,", "члени"],
+             ["а)", "ускорить", "отправку"], ["угля;"], ["6)", "выслать"], ["6)", "шесть"]]
+    page = mend_marks(_lines_page(lines), "ukr")
+    assert [line.text for line in page.lines()] == [
+        "ПРОТОКОЛ № 9", "наряд № 318;", "Яковенко О.П., члени", "а) ускорить отправку", "угля;", "б) выслать",
+        "6) шесть"]  # after б) a six is a six
+    assert page.steps[-1].name == "marks" and ["Ме", "№"] in page.steps[-1].params["mended"]
+    # the Russian model reads the sign itself: a letter before a number there is a letter
+    assert mend_marks(_lines_page([["серия", "М", "9"]]), "rus").text == "серия М 9"
+    # a list numbered 1) ... 6) keeps its six, and a zero in a number stays
+    numbered = [["5)", "пять"], ["6)", "шесть"], ["в", "0.5", "пуда"], ["Мо", "пудов"]]
+    assert [line.text for line in mend_marks(_lines_page(numbered), "ukr").lines()] == [
+        " ".join(words) for words in numbered]
 
 
 def test_a_sentence_read_with_a_small_first_letter_gets_its_capital() -> None:

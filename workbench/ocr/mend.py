@@ -243,6 +243,44 @@ def mend_section_signs(page: Page) -> Page:
     return mend_lines(page, mend, "section-signs")
 
 
+# Signs and letters read as others where a document's conventions leave one reading:
+# - the Ukrainian model has no ``№`` (nor ``§`` or ``ґ``: none is in its character set) and reads the sign as
+#   a look-alike of one or two letters (``М``, ``Ме``, ``Мо``, ``М»``, ``ю``); on a page read with no model that
+#   has it, such a word before a number is the sign (``ПРОТОКОЛ Ме 9`` -> ``№ 9``). The Russian model has it;
+# - an initial's ``О`` read as ``0`` (``Яковенко 0.П.``): a zero with a full stop and a capital initial after
+#   it is no number;
+# - a list lettered ``а) б) в)`` has its ``б)`` read as ``6)`` (a digit before a bracket is the model's
+#   likelier reading); after a line that opens with ``а)`` a line opening with ``6)`` is ``б)``.
+NO_NUMERO_SIGN = frozenset({"ukr"})  # models whose character set lacks the sign
+_NUMERO_READ = re.compile(r"[МЮю][еоo»?]?")
+_NUMBER = re.compile(r"\d[\d.,;:)-]*")
+_INITIAL_ZERO = re.compile(r"0(\.[А-ЯЁІЇЄҐ]\..*)")
+
+
+def mend_marks(page: Page, languages: str) -> Page:
+    """``№``, an initial's ``О`` and a list's ``б)`` back where they were read as look-alikes; the changes go
+    to a ``marks`` step."""
+    no_sign = all(lang in NO_NUMERO_SIGN for lang in languages.split("+"))
+    lettered = False  # whether the page's last line opening with a list mark opened with а)
+
+    def mend(texts: list[str]) -> list[str]:
+        nonlocal lettered
+        out = list(texts)
+        for n, text in enumerate(texts):
+            if (no_sign and n + 1 < len(texts) and _NUMERO_READ.fullmatch(text)
+                    and _NUMBER.fullmatch(texts[n + 1])):
+                out[n] = "№"
+            elif m := _INITIAL_ZERO.fullmatch(text):
+                out[n] = "О" + m.group(1)
+        if out and out[0] == "6)" and lettered:
+            out[0] = "б)"
+        if out and len(out[0]) == 2 and out[0].endswith(")"):
+            lettered = out[0] in ("а)", "a)")  # Cyrillic or its Latin twin
+        return out
+
+    return mend_lines(page, mend, "marks")
+
+
 # Small letters that are their capital drawn smaller: at a small or blurred size the model tells the two
 # by height alone, and reads a sentence's first letter small (человек. ощущается). Letters with a shape of
 # their own (а б д е р у ф) it reads by their shape, and are left.

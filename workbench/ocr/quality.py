@@ -15,7 +15,7 @@ import re
 import numpy as np
 
 from workbench.imaging.textlines import find_line_boxes
-from workbench.ocr.mend import mend_prereform, mend_scripts, mend_section_signs, mend_sentence_case
+from workbench.ocr.mend import mend_marks, mend_prereform, mend_scripts, mend_section_signs, mend_sentence_case
 from workbench.ocr.spacing import space_letters, space_signs
 from workbench.ocr.spelling import mend_spelling, speller, split_token
 from workbench.page import BBox, Block, Line, Page, Step, Word
@@ -254,14 +254,15 @@ def settle(layout: Page, image: np.ndarray, languages: str = "rus") -> tuple[Pag
     Noise (unless a fifth of it is words the dictionary knows, ``known_share``), or no words where there
     are lines of ink: handwriting, given as line strips to type into. Print keeps its words, less its stray
     lines, with words spelled in two scripts mended, on a pre-reform page its ``ѣ`` restored, the section
-    signs the model lacks put back, a sentence's first letter read small by its size made a capital,
+    signs the model lacks put back (``§``, and on a Ukrainian page ``№``), an initial's ``О`` and a list's
+    ``б)`` read as digits mended, a sentence's first letter read small by its size made a capital,
     letter-spaced words read as one split into their letters again, and a sign read run into its number
     (``№37``) split from it where the image shows the space.
     """
     noise = looks_like_noise(layout) and known_share(layout, languages) < MIN_KNOWN_SHARE
     if not noise and any(True for _ in layout.words()):
         mended = mend_spelling(mend_prereform(mend_scripts(drop_noise_lines(layout))), languages)
-        mended = mend_sentence_case(mend_section_signs(mended))
+        mended = mend_sentence_case(mend_marks(mend_section_signs(mended), languages))
         return space_signs(space_letters(mended, image), image), False
     boxes = find_line_boxes(image)
     if noise or len(boxes) >= 2:
