@@ -15,6 +15,7 @@ is split there.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import cv2
 import numpy as np
@@ -93,22 +94,16 @@ def space_letters(page: Page, image: np.ndarray) -> Page:
     if (spacing := _spacing(page)) is None:
         return page
     median, space = spacing
-    spaced: list[str] = []
-    for line in page.lines():
-        words: list[Word] = []
-        for word in line.words:
-            n = len(word.text)
-            if (n >= MIN_LETTERS and word.text.isalpha() and _pitch(word) >= SPACED_PITCH * median
-                    and _gaps(image, word.bbox, max(GAP_SHARE * _cell(word), SPACE_SHARE * space))
-                    >= n - (2 if n >= TOUCHING else 1)):
-                spaced.append(word.text)
-                words.extend(_letters_apart(word))
-            else:
-                words.append(word)
-        line.words = words
-    if spaced:
-        page.steps = [*page.steps, Step("letter-spacing", {"words": spaced}, 0.0)]
-    return page
+
+    def letters(word: Word) -> list[Word] | None:
+        n = len(word.text)
+        if (n >= MIN_LETTERS and word.text.isalpha() and _pitch(word) >= SPACED_PITCH * median
+                and _gaps(image, word.bbox, max(GAP_SHARE * _cell(word), SPACE_SHARE * space))
+                >= n - (2 if n >= TOUCHING else 1)):
+            return _letters_apart(word)
+        return None
+
+    return _split_words(page, letters, "letter-spacing")
 
 
 def space_signs(page: Page, image: np.ndarray) -> Page:
@@ -116,22 +111,35 @@ def space_signs(page: Page, image: np.ndarray) -> Page:
     space between them; the words split go to a ``sign-spacing`` step."""
     if (spacing := _spacing(page)) is None or not (space := spacing[1]):
         return page
-    split: list[str] = []
+
+    def apart(word: Word) -> list[Word] | None:
+        run_in = _SIGN_NUMBER.fullmatch(word.text)
+        runs = _paper_runs(image, word.bbox, SPACE_SHARE * space) if run_in else []
+        if not (run_in and runs):
+            return None
+        sign, number = run_in.groups()
+        start, end = runs[0]  # the first space-wide gap: after the sign
+        box = word.bbox
+        return [Word(sign, BBox(box.x0, box.y0, start, box.y1), word.confidence),
+                Word(number, BBox(end, box.y0, box.x1, box.y1), word.confidence)]
+
+    return _split_words(page, apart, "sign-spacing")
+
+
+def _split_words(page: Page, split: Callable[[Word], list[Word] | None], step: str) -> Page:
+    """Every word through ``split``: the words it is to become, or None to stay as read; the words split
+    go to a step."""
+    changed: list[str] = []
     for line in page.lines():
         words: list[Word] = []
         for word in line.words:
-            run_in = _SIGN_NUMBER.fullmatch(word.text)
-            runs = _paper_runs(image, word.bbox, SPACE_SHARE * space) if run_in else []
-            if run_in and runs:
-                sign, number = run_in.groups()
-                start, end = runs[0]  # the first space-wide gap: after the sign
-                box = word.bbox
-                words += [Word(sign, BBox(box.x0, box.y0, start, box.y1), word.confidence),
-                          Word(number, BBox(end, box.y0, box.x1, box.y1), word.confidence)]
-                split.append(word.text)
-            else:
+            parts = split(word)
+            if parts is None:
                 words.append(word)
+            else:
+                changed.append(word.text)
+                words.extend(parts)
         line.words = words
-    if split:
-        page.steps = [*page.steps, Step("sign-spacing", {"words": split}, 0.0)]
+    if changed:
+        page.steps = [*page.steps, Step(step, {"words": changed}, 0.0)]
     return page
