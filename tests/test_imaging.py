@@ -248,6 +248,26 @@ def test_the_gutter_is_the_band_clear_of_ink_not_a_wider_one_of_faded_text() -> 
     assert gutter is not None and 900 <= gutter.x <= 1100, gutter
 
 
+def test_a_folds_shadow_down_the_gutter_counts_as_clear_against_a_tables_narrower_gap() -> None:
+    """A fold's shadow down nearly the whole gutter is one long mark in every column there, none clear of ink;
+    a table's gap down the left page is clear but narrower, and is no gutter."""
+    def spread(shadow: tuple[int, int], table_gap: tuple[int, int]) -> np.ndarray:
+        mask = np.zeros((1400, 2000), np.uint8)
+        for i in range(15):
+            y = 200 + 60 * i
+            mask[y:y + 20, 150:850] = 255
+            mask[y:y + 20, 1100:1850] = 255
+        mask[:, table_gap[0]:table_gap[1]] = 0
+        mask[100:1300, shadow[0]:shadow[1]] = 255
+        return mask
+
+    gutter = find_gutter(spread((870, 1080), (630, 665)))
+    assert gutter is not None and 850 <= gutter.x <= 1100, gutter
+    # the shadow within a few pixels of both pages' lines joins them: read as one page, not split at the table
+    gutter = find_gutter(spread((860, 1090), (620, 680)))
+    assert gutter is None or 850 <= gutter.x <= 1100, gutter
+
+
 def test_ink_model_removes_a_red_stamp_but_keeps_violet_text() -> None:
     page = render()
     colour = np.full((*page.shape, 3), 245, np.uint8)

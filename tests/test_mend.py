@@ -165,19 +165,25 @@ def test_a_numbered_list_keeps_its_numbers() -> None:
 
 
 def test_the_numero_sign_an_initial_and_a_lists_letter_come_back_from_their_look_alikes() -> None:
-    lines = [["ПРОТОКОЛ", "Ме", "9"], ["наряд", "М", "318;"], ["Яковенко", "0.П.,", "члени"],
-             ["а)", "ускорить", "отправку"], ["угля;"], ["6)", "выслать"], ["6)", "шесть"]]
+    lines = [["ПРОТОКОЛ", "Ме", "9"], ["наряд", "Мо", "318;"], ["ПРОТОКОЛ", "М", "14"], ["ю", "2271"],
+             ["Яковенко", "0.П.,", "члени"], ["а)", "ускорити", "відправку"], ["вугілля;"], ["6)", "вислати"],
+             ["6)", "шість"]]
     page = mend_marks(_lines_page(lines), "ukr")
     assert [line.text for line in page.lines()] == [
-        "ПРОТОКОЛ № 9", "наряд № 318;", "Яковенко О.П., члени", "а) ускорить отправку", "угля;", "б) выслать",
-        "6) шесть"]  # after б) a six is a six
+        "ПРОТОКОЛ № 9", "наряд № 318;", "ПРОТОКОЛ № 14", "№ 2271", "Яковенко О.П., члени", "а) ускорити відправку",
+        "вугілля;", "б) вислати", "6) шість"]  # after б) a six is a six
     assert page.steps[-1].name == "marks" and ["Ме", "№"] in page.steps[-1].params["mended"]
-    # the Russian model reads the sign itself: a letter before a number there is a letter
-    assert mend_marks(_lines_page([["серия", "М", "9"]]), "rus").text == "серия М 9"
-    # a list numbered 1) ... 6) keeps its six, and a zero in a number stays
-    numbered = [["5)", "пять"], ["6)", "шесть"], ["в", "0.5", "пуда"], ["Мо", "пудов"]]
-    assert [line.text for line in mend_marks(_lines_page(numbered), "ukr").lines()] == [
-        " ".join(words) for words in numbered]
+    # a lone letter before a number in running text is a letter; the Russian model reads the sign itself
+    kept = [["серія", "М", "9"], ["літера", "Ю", "3"], ["вагон", "М", "5"]]
+    assert [line.text for line in mend_marks(_lines_page(kept), "ukr").lines()] == [" ".join(w) for w in kept]
+    assert mend_marks(_lines_page([["ПРОТОКОЛ", "Ме", "9"]]), "rus").text == "ПРОТОКОЛ Ме 9"
+    # a list numbered to 5) keeps its six after a lettered sub-item, and so does one after a 1. between;
+    # a zero in a number stays
+    for numbered in ([["5)", "п'ять:"], ["а)", "підпункт"], ["6)", "шість"]],
+                     [["а)", "перше"], ["1.", "один"], ["6)", "шість"]],
+                     [["в", "0.5", "пуда"], ["Мо", "пудов"]]):
+        assert [line.text for line in mend_marks(_lines_page(numbered), "ukr").lines()] == [
+            " ".join(words) for words in numbered]
 
 
 def test_a_sentence_read_with_a_small_first_letter_gets_its_capital() -> None:

@@ -65,6 +65,8 @@ def test_a_sign_read_run_into_its_number_is_split_where_the_image_shows_a_space(
     _drawn(image, 1640, 2, 18, 3)
     typed.bbox = BBox(1600, 40, 1640 + 2 * 18 + 3, 70)
     close = Word("№5", _drawn(image, 1800, 2, 20, 3), 90.0)  # set close: one word as typed
+    image[60:64, 1858:1862] = 0  # and a speck beyond it, inside its box: a gap, but not after the sign
+    close.bbox = BBox(1800, 40, 1862, 70)
     letters = Word("А37", BBox(2000, 40, 2063, 70), 90.0)  # no sign: left as read, however spaced
     _drawn(image, 2000, 1, 20, 0)
     _drawn(image, 2040, 1, 23, 0)

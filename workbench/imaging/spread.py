@@ -20,6 +20,9 @@ log = logging.getLogger(__name__)
 # foxing in the gutter hid it and both pages were read as one, line by line across (83% CER; 17% split, 4.9%
 # with the dewarp mended too).
 GUTTER_MARKS = 1.5
+# A column whose ink is one mark this long a crossing, as a share of the height, is crossed by a fold's shadow
+# or a page's edge, not by letters: clear, when bands are weighed by their clear columns.
+LONG_MARK = 0.25
 # Each side's text spans at least this share of the width: less is a note in the margin, not a page. A left
 # page seen at a slant spans less than a fifth (34000/spread-040, 36000/spread-039: 18% and 19%), and was
 # found only while a mark in its gutter stretched it.
@@ -66,8 +69,10 @@ def find_gutter(mask: np.ndarray, *, min_aspect: float = 1.0) -> Gutter | None:
     smooth = cv2.blur(profile.reshape(1, -1), window).ravel()
     lo, hi = int(width * 0.3), int(width * 0.7)
     text_level = float(np.percentile(smooth[smooth > 0], 60)) if (smooth > 0).any() else 0.0
-    clear = smooth <= max(0.04 * text_level, 0.5)  # no ink at all
-    empty = clear | (_crossings(mask, window) <= GUTTER_MARKS)
+    marks = _crossings(mask, window)
+    # no ink at all, or a fold's shadow: one mark down a good part of the page, no letter
+    clear = (smooth <= max(0.04 * text_level, 0.5)) | (smooth >= LONG_MARK * height * np.maximum(marks, 1.0))
+    empty = clear | (marks <= GUTTER_MARKS)
     best: tuple[int, int] | None = None
     best_clear = -1
     x = lo
@@ -79,10 +84,10 @@ def find_gutter(mask: np.ndarray, *, min_aspect: float = 1.0) -> Gutter | None:
             end = x
             while start > 0 and empty[start - 1]:
                 start -= 1
-            # Of the bands that pass, the one with most columns clear of any ink, then the widest: on a spread
-            # of a few faded lines a page (76000/mixed-051: six, pale mid-line) the text's columns cross one or
-            # two marks, and a band of them wider than the fold's passed; a fold or foxing in the true gutter
-            # takes a few of its columns, the text had ink in most of its own.
+            # Of the bands that pass, the one with most columns clear (of ink, or but for a fold's shadow), then
+            # the widest: on a spread of a few faded lines a page (76000/mixed-051: six, pale mid-line) the
+            # text's columns cross one or two marks, and a band of them wider than the fold's passed; foxing in
+            # the true gutter takes a few of its columns, the text had ink in most of its own.
             cleared = int(clear[start:end].sum())
             if (cleared, end - start) > (best_clear, (best[1] - best[0]) if best else -1):
                 best, best_clear = (start, end), cleared

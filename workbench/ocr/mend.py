@@ -245,16 +245,22 @@ def mend_section_signs(page: Page) -> Page:
 
 # Signs and letters read as others where a document's conventions leave one reading:
 # - the Ukrainian model has no ``№`` (nor ``§`` or ``ґ``: none is in its character set) and reads the sign as
-#   a look-alike of one or two letters (``М``, ``Ме``, ``Мо``, ``М»``, ``ю``); on a page read with no model that
-#   has it, such a word before a number is the sign (``ПРОТОКОЛ Ме 9`` -> ``№ 9``). The Russian model has it;
+#   a look-alike of one or two letters (``М``, ``Ме``, ``Мо``, ``М»``, ``ю``); on a page read only with models
+#   that lack it, such a word before a number is the sign (``ПРОТОКОЛ Ме 9`` -> ``№ 9``): the two-letter
+#   readings, which are no word, anywhere; a lone letter (``серія М 9``, ``літера Ю 3`` are real) only where
+#   the sign opens a line or follows a heading's word in capitals. The Russian model has the sign;
 # - an initial's ``О`` read as ``0`` (``Яковенко 0.П.``): a zero with a full stop and a capital initial after
 #   it is no number;
 # - a list lettered ``а) б) в)`` has its ``б)`` read as ``6)`` (a digit before a bracket is the model's
-#   likelier reading); after a line that opens with ``а)`` a line opening with ``6)`` is ``б)``.
-NO_NUMERO_SIGN = frozenset({"ukr"})  # models whose character set lacks the sign
-_NUMERO_READ = re.compile(r"[МЮю][еоo»?]?")
+#   likelier reading): a line opening with ``6)`` is ``б)`` when the page's last list mark opening a line was
+#   ``а)`` and no line has opened with a numbered list's ``5)`` or ``5.``.
+NO_NUMERO_SIGN = frozenset({"ukr", "eng"})  # models whose character set lacks the sign
+_NUMERO_READ = re.compile(r"[МЮю][еоo»?]")
+_NUMERO_LETTER = frozenset({"М", "Ю", "ю"})
+_HEADING_WORD = re.compile(r"[А-ЯЁІЇЄҐ]+")  # ПРОТОКОЛ, or its letters read apart (ПРОТОК Л)
 _NUMBER = re.compile(r"\d[\d.,;:)-]*")
 _INITIAL_ZERO = re.compile(r"0(\.[А-ЯЁІЇЄҐ]\..*)")
+_LIST_MARK = re.compile(r"(?:\d{1,2}|[^\W\d_])[.)]")
 
 
 def mend_marks(page: Page, languages: str) -> Page:
@@ -262,20 +268,27 @@ def mend_marks(page: Page, languages: str) -> Page:
     to a ``marks`` step."""
     no_sign = all(lang in NO_NUMERO_SIGN for lang in languages.split("+"))
     lettered = False  # whether the page's last line opening with a list mark opened with а)
+    numbered_to_five = False  # whether a line has opened with 5) or 5.
+
+    def numero(texts: list[str], n: int) -> bool:
+        if not (no_sign and n + 1 < len(texts) and _NUMBER.fullmatch(texts[n + 1])):
+            return False
+        return bool(_NUMERO_READ.fullmatch(texts[n])) or (
+            texts[n] in _NUMERO_LETTER and (n == 0 or bool(_HEADING_WORD.fullmatch(texts[n - 1]))))
 
     def mend(texts: list[str]) -> list[str]:
-        nonlocal lettered
+        nonlocal lettered, numbered_to_five
         out = list(texts)
         for n, text in enumerate(texts):
-            if (no_sign and n + 1 < len(texts) and _NUMERO_READ.fullmatch(text)
-                    and _NUMBER.fullmatch(texts[n + 1])):
+            if numero(texts, n):
                 out[n] = "№"
             elif m := _INITIAL_ZERO.fullmatch(text):
                 out[n] = "О" + m.group(1)
-        if out and out[0] == "6)" and lettered:
+        if out and out[0] == "6)" and lettered and not numbered_to_five:
             out[0] = "б)"
-        if out and len(out[0]) == 2 and out[0].endswith(")"):
+        if out and _LIST_MARK.fullmatch(out[0]):
             lettered = out[0] in ("а)", "a)")  # Cyrillic or its Latin twin
+            numbered_to_five = numbered_to_five or out[0] in ("5)", "5.")
         return out
 
     return mend_lines(page, mend, "marks")

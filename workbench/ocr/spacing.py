@@ -30,6 +30,11 @@ SPACE_SHARE = 0.6  # of the page's median space between words: a gap between let
 TOUCHING = 5  # a word of this many letters or more may have one pair without a gap
 MAX_SPACE = 3.0  # of the page's median width per letter: a wider gap between words is a column or a tab
 _SIGN_NUMBER = re.compile(r"([№§])(\d\S*)")  # a sign run into the number after it: №37, §1.
+# The gap after the sign opens this many of the word's letter widths (its box over its letters) after its first
+# ink: № is about one and a third of them in a print font, one in a typewriter's cells, a speck or a stamp's
+# mark beside the word far less; and the number after the gap has ink over at least half a width a digit.
+SIGN_INK = (0.5, 1.5)
+NUMBER_INK = 0.5
 
 
 def _pitch(word: Word) -> float:
@@ -41,30 +46,31 @@ def _cell(word: Word) -> float:
     return word.bbox.width / (2 * len(word.text) - 1)
 
 
-def _paper_runs(image: np.ndarray, box: BBox, min_width: float) -> list[tuple[int, int]]:
-    """Runs of paper columns at least ``min_width`` wide between the first and last ink in the box, left to
-    right, as page columns (first, after last)."""
+def _paper_runs(image: np.ndarray, box: BBox, min_width: float) -> tuple[tuple[int, int], list[tuple[int, int]]]:
+    """The page columns of the first and after the last ink in the box, and the runs of paper columns at least
+    ``min_width`` wide between them, left to right (first, after last); no runs where there is no ink."""
     x0 = max(0, box.x0)
     crop = image[max(0, box.y0):box.y1, x0:box.x1]
     if crop.size == 0:
-        return []
+        return (x0, x0), []
     if crop.ndim == 3:
         crop = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     columns = ink.sum(axis=0) > 0
     inked = np.flatnonzero(columns)
     if len(inked) < 2:
-        return []
+        return (x0, x0), []
     paper = ~columns[inked[0]:inked[-1] + 1]
     edges = np.diff(np.concatenate(([0], paper.astype(np.int8), [0])))
     offset = x0 + int(inked[0])
-    return [(offset + int(a), offset + int(b)) for a, b in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1),
+    runs = [(offset + int(a), offset + int(b)) for a, b in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1),
                                                                strict=True) if b - a >= min_width]
+    return (offset, x0 + int(inked[-1]) + 1), runs
 
 
 def _gaps(image: np.ndarray, box: BBox, min_width: float) -> int:
     """How many runs of paper columns at least ``min_width`` wide lie between the first and last ink in the box."""
-    return len(_paper_runs(image, box, min_width))
+    return len(_paper_runs(image, box, min_width)[1])
 
 
 def _spacing(page: Page) -> tuple[float, float] | None:
@@ -114,11 +120,18 @@ def space_signs(page: Page, image: np.ndarray) -> Page:
 
     def apart(word: Word) -> list[Word] | None:
         run_in = _SIGN_NUMBER.fullmatch(word.text)
-        runs = _paper_runs(image, word.bbox, SPACE_SHARE * space) if run_in else []
-        if not (run_in and runs):
+        if not run_in:
+            return None
+        (first, last), runs = _paper_runs(image, word.bbox, SPACE_SHARE * space)
+        if not runs:
             return None
         sign, number = run_in.groups()
-        start, end = runs[0]  # the first space-wide gap: after the sign
+        start, end = runs[0]
+        cell = word.bbox.width / len(word.text)
+        # the sign's ink, then the gap, then the number's: not a speck or a mark beside the word
+        if not (SIGN_INK[0] * cell <= start - first <= SIGN_INK[1] * cell
+                and last - end >= NUMBER_INK * cell * len(number)):
+            return None
         box = word.bbox
         return [Word(sign, BBox(box.x0, box.y0, start, box.y1), word.confidence),
                 Word(number, BBox(end, box.y0, box.x1, box.y1), word.confidence)]
