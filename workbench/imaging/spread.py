@@ -74,7 +74,7 @@ def find_gutter(mask: np.ndarray, *, min_aspect: float = 1.0) -> Gutter | None:
     clear = (smooth <= max(0.04 * text_level, 0.5)) | (smooth >= LONG_MARK * height * np.maximum(marks, 1.0))
     empty = clear | (marks <= GUTTER_MARKS)
     best: tuple[int, int] | None = None
-    best_clear = -1
+    best_key = (-1, -1)  # the best band's clear columns and width
     x = lo
     while x < hi:
         if empty[x]:
@@ -88,9 +88,9 @@ def find_gutter(mask: np.ndarray, *, min_aspect: float = 1.0) -> Gutter | None:
             # the widest: on a spread of a few faded lines a page (76000/mixed-051: six, pale mid-line) the
             # text's columns cross one or two marks, and a band of them wider than the fold's passed; foxing in
             # the true gutter takes a few of its columns, the text had ink in most of its own.
-            cleared = int(clear[start:end].sum())
-            if (cleared, end - start) > (best_clear, (best[1] - best[0]) if best else -1):
-                best, best_clear = (start, end), cleared
+            key = (int(clear[start:end].sum()), end - start)
+            if key > best_key:
+                best, best_key = (start, end), key
         x += 1
     if best is None:
         return None

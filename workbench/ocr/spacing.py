@@ -127,12 +127,12 @@ def space_signs(page: Page, image: np.ndarray) -> Page:
             return None
         sign, number = run_in.groups()
         start, end = runs[0]
-        cell = word.bbox.width / len(word.text)
+        box = word.bbox
+        cell = box.width / len(word.text)
         # the sign's ink, then the gap, then the number's: not a speck or a mark beside the word
         if not (SIGN_INK[0] * cell <= start - first <= SIGN_INK[1] * cell
                 and last - end >= NUMBER_INK * cell * len(number)):
             return None
-        box = word.bbox
         return [Word(sign, BBox(box.x0, box.y0, start, box.y1), word.confidence),
                 Word(number, BBox(end, box.y0, box.x1, box.y1), word.confidence)]
 
