@@ -88,6 +88,10 @@ MIN_PHOTO_LETTER = 6.0
 # fold's shadow and marks at a page's inner edge were read as a column of stray signs and numbers
 # (2000/mixed-050 0.9% -> 3.3% once spots no longer hid the gutter; 0.2% so).
 GUTTER_PAD = 0.02
+# Analysis pixels (a page about 800 px long): the smoothing that lets faint letters stand out of a dark
+# photo's grain when no lines are found otherwise (79000/mixed-049: faded typing in a dark photo, lines
+# found at strength 1.2 as it was and 2.6 smoothed).
+CALM_SIGMA = 1.0
 INK_SAMPLE = 50_000  # pixels of the page the ink colours are fitted on: the fit takes at most 8000 of them
 
 
@@ -285,6 +289,15 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
             search = 90.0 if options.orientation else 15.0
             # The text alone first: a faded page's dark edges run along the crop and can outweigh it.
             direction = line_direction(off_the_edge(page_mask), search=search)
+            if direction.strength < LINE_STRENGTH and (beside := ink_level_beside_dark(page_grey)) is not None:
+                # Off-page dark inside the page's outline (the table beyond a curled edge) took Otsu's dark class
+                # and the letters fell to paper: the text alone again at the level among the rest. Before the
+                # mask with the edges, whose dark bands would give their own slope (80000/curl-037: 7.5 degrees
+                # from the bands, -5.8 from the text).
+                again = line_direction(off_the_edge(_text_mask(page_grey, beside, None if table is None
+                                                               else table > 0)), search=search)
+                if again.strength >= LINE_STRENGTH:
+                    direction, ink_level = again, beside
             if direction.strength < LINE_STRENGTH:
                 direction = line_direction(page_mask, search=search)
             # A retry after the page's own box: a page with no edge found, its faint text beside a dark band,
@@ -307,6 +320,14 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
                 # A curl that bends each line its own way defeats every straight profile; the lines are still
                 # there, one by one, if the page lies as it is (a page on its side shows none this way).
                 direction = _curled_lines(page_mask) or direction
+            if direction.strength < LINE_STRENGTH and ink_level is None:
+                # Faint letters in a dark photo's grain, which flattening amplified: thresholded, the grain's
+                # specks outnumber the strokes, but letters are wider than a grain and outlast a smoothing.
+                calm = cv2.GaussianBlur(page_grey, (0, 0), CALM_SIGMA)
+                calm_mask = _text_mask(calm, None, None if table is None else table > 0)
+                again = line_direction(off_the_edge(calm_mask), search=search)
+                if again.strength >= LINE_STRENGTH:
+                    direction, page_grey, page_mask = again, calm, calm_mask
             has_lines = direction.strength >= LINE_STRENGTH
             if has_lines:
                 turns = direction.quarter_turns if options.orientation else 0
@@ -440,7 +461,10 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
             size = (int(part_w * analysis), int(part_h * analysis))
             part_grey = normalize_contrast(flatten(_grey(_render(pixels, part_to_photo @ scale_matrix(analysis),
                                                                  size, pyramid))))
-            mask = ink_mask(part_grey, ink_level)
+            # the dark beyond a curled or torn edge, as sharp as the photo now, may take Otsu's dark class and
+            # leave the letters broken into pieces a third of their height
+            level = ink_level if ink_level is not None else ink_level_beside_dark(part_grey)
+            mask = ink_mask(part_grey, level)
             refined = letter_height(mask)
             letter = refined / analysis if refined else letter
         if letter is not None and (not has_lines or letter / photo_scale < MIN_PHOTO_LETTER):
@@ -556,10 +580,14 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
     with rec.step(steps, "deblur") as step:
         same_photo = shake[0][1].scaled(scale_to_photo / shake[0][0]) if shake else None
         blur = measure_blur(flat, same_photo=same_photo) if options.deblur else None
+        coarse = False
         if blur is not None and blur.found:
             flat = deblur(flat, blur, to_photo=transform.apply)
             if shake is not None and not shake:
                 shake.append((scale_to_photo, blur))
+        # coarse grain is smoothed once no smear is found: smoothing first would have hidden one
+        elif coarse := noise is not None and not smoothed and noise.coarse_found:
+            flat = smooth(flat)
         # what a smear undone leaves soft; a page without letters has no text edges to measure
         defocus = measure_defocus(flat) if options.deblur and letter is not None else None
         if defocus is not None and defocus.found:
@@ -572,8 +600,9 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
         step.params = {**(blur.params() if blur is not None else {"enabled": False}),
                        **(defocus.params() if defocus is not None else {}),
                        **({"clarity_after": round(after.clarity, 1), "smoothed_after": after.found}
-                          if after is not None else {})}
-    if (blur is not None and blur.found) or (defocus is not None and defocus.found):
+                          if after is not None else {}),
+                       **({"smoothed_coarse": True} if coarse else {})}
+    if (blur is not None and blur.found) or (defocus is not None and defocus.found) or coarse:
         rec.show(f"{tag}deblur", flat)
 
     with rec.step(steps, "contrast") as step:
