@@ -1306,3 +1306,19 @@ def test_the_dark_beyond_a_curled_edge_neither_slopes_the_lines_nor_breaks_the_l
     assert steps["orientation"]["line_angle"] < -3 and steps["orientation"]["ink_level"] is not None
     assert steps["scale"]["letter_height"] > 3.5 and steps["dewarp"]["applied"]
     assert cer(files.ground_truth.read_text(encoding="utf-8"), _read_as_kept(pages, "rus")) < 0.05
+
+
+@pytest.mark.ocr
+def test_a_far_pages_letters_are_measured_on_the_photo_not_on_blobs_of_run_together_words(tmp_path: Path) -> None:
+    """The benchmark's 80000/far-018: a page 273 px tall on the small copy, where its words run together into
+    blobs that measured 8 px, as tall as letters; read at the photo's own scale, 8 px high, at 6.2% CER."""
+    from workbench.imaging.load import load_photo
+    from workbench.metrics import cer
+    from workbench.synthetic import load_text, write_sample
+
+    files = write_sample(tmp_path, "photo", text=load_text("prereform_1919"), font="PT Serif", seed=80018,
+                         size_pt=11.0, damages=("perspective", "far", "noise"), long_side=4000)
+    pages = prepare(load_photo(files.image), PipelineOptions(languages="rus"))
+    scale = next(s for s in pages[0].steps if s.name == "scale").params
+    assert scale["letter_height"] < 4 and scale["photo_scale"] > 2  # enlarged from the photo
+    assert cer(files.ground_truth.read_text(encoding="utf-8"), _read_as_kept(pages, "rus")) < 0.05

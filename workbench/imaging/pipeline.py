@@ -92,6 +92,10 @@ GUTTER_PAD = 0.02
 # photo's grain when no lines are found otherwise (79000/mixed-049: faded typing in a dark photo, lines
 # found at strength 1.2 as it was and 2.6 smoothed).
 CALM_SIGMA = 1.0
+# Analysis pixels: a page smaller than this on the small copy is far off in the photo, its letters a pixel or two
+# there and its words run together into blobs that measure as letters (80000/far-018: 8 px "letters" on a page
+# 273 px tall, its text read at the photo's scale, 8 px high, 6.2% CER); its letters are measured on the photo.
+SMALL_PAGE = 400
 INK_SAMPLE = 50_000  # pixels of the page the ink colours are fitted on: the fit takes at most 8000 of them
 
 
@@ -455,9 +459,11 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
                 else ink_mask(part_grey, ink_level))
         letter = letter_height(mask)
         analysis = 1.0  # pixels of the analysis image per part pixel
-        if has_lines and (letter is None or letter < 6) and photo_scale < 1.0:
-            # too small to measure or to fit lines: look again at up to the photo's own resolution
-            analysis = min(1 / photo_scale, 9.0 / (letter or 3.0))
+        small_page = max(part_w, part_h) < SMALL_PAGE
+        if has_lines and (letter is None or letter < 6 or small_page) and photo_scale < 1.0:
+            # too small to measure or to fit lines: look again at up to the photo's own resolution (a far page's
+            # whole, cheaply: its lines' letters run together on the small copy into blobs as tall as letters)
+            analysis = 1 / photo_scale if small_page else min(1 / photo_scale, 9.0 / (letter or 3.0))
             size = (int(part_w * analysis), int(part_h * analysis))
             part_grey = normalize_contrast(flatten(_grey(_render(pixels, part_to_photo @ scale_matrix(analysis),
                                                                  size, pyramid))))
