@@ -218,11 +218,22 @@ class Speller:
                     known.add(mended)
             if len(known) > 1 and len(common := known & COMMON_WORDS) == 1:
                 known = common
+            known = _hard_sign_first(known)
             if len(known) == 1:
                 return _cased_like(known.pop(), word)
             if known:
                 return word
         return word
+
+
+def _hard_sign_first(known: set[str]) -> set[str]:
+    """Of two readings alike but for a final ``ъ`` or ``ѣ`` (вызываетъ, вызываетѣ), the hard sign's: a word's
+    final soft sign, unknown as read, is wrong either way, and pre-reform spelling ends every word that ends in
+    a consonant with ``ъ``, few with ``ѣ`` (on plans 78000-80000, 46 final hard signs were read as soft against
+    6 final yats)."""
+    if len(known) == 2 and {w[-1] for w in known} == {"ъ", "ѣ"} and len({w[:-1] for w in known}) == 1:
+        return {w for w in known if w.endswith("ъ")}
+    return known
 
 
 def _in_capitals(word: str) -> bool:
