@@ -11,7 +11,8 @@ grain is finer than a grey level (``MIN_NOISE``).
 Grain is not always that fine. A dim photo's JPEG blocks and the mottle of its paper, flattened and stretched,
 make blots a stroke wide that averaging four pixels hardly calms; white noise it halves. That coarse grain is
 measured apart, at a quarter of the page's scale, and smoothed where the ink is less than ``MIN_COARSE_CLARITY``
-times as deep: after any smear is measured and undone, as smoothing first would hide the smear.
+times as deep, once no smear is found: smoothing first would hide a smear (a page whose smear is undone is
+measured again after it, as above).
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ class Noise:
 
     @property
     def coarse_found(self) -> bool:
-        """The letters drown in coarse grain: smooth it, once any smear is measured (smoothing hides one)."""
+        """The letters drown in coarse grain: smooth it, once no smear is found (smoothing would hide one)."""
         return self.coarse >= MIN_COARSE and self.depth < MIN_COARSE_CLARITY * self.coarse
 
     def params(self) -> dict[str, object]:

@@ -90,7 +90,7 @@ MIN_PHOTO_LETTER = 6.0
 GUTTER_PAD = 0.02
 # Analysis pixels (a page about 800 px long): the smoothing that lets faint letters stand out of a dark
 # photo's grain when no lines are found otherwise (79000/mixed-049: faded typing in a dark photo, lines
-# found at strength 1.2 as it was and 2.6 smoothed).
+# found at strength 1.2 as it was and 2.8 smoothed).
 CALM_SIGMA = 1.0
 # Analysis pixels: a page smaller than this on the small copy is far off in the photo, its letters a pixel or two
 # there and its words run together into blobs that measure as letters (80000/far-018: 8 px "letters" on a page
