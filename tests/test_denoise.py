@@ -121,8 +121,8 @@ def test_grain_that_undoing_a_smear_sharpens_is_smoothed_after_it(tmp_path: Path
 @pytest.mark.ocr
 def test_a_dark_grainy_carbon_copy_of_a_table_is_smoothed_for_its_coarse_grain(tmp_path: Path) -> None:
     """The benchmark's 80000/mixed-048: JPEG blocks and mottle of a dark photo, flattened and stretched, blots a
-    stroke wide that the fine measure hardly sees (1.2 grey levels, the ink 64 deep); read as it was, 23% CER.
-    Smoothed once no smear is found (the deblur step's record)."""
+    stroke wide that the fine measure hardly sees (1.2 grey levels at half scale, 2.9 at a quarter, the ink 64
+    deep); read as it was, 23% CER. Smoothed once no smear is found (the deblur step's record)."""
     from workbench.synthetic import load_text, write_sample
 
     files = write_sample(tmp_path, "photo", text=load_text("svodka_1930"), font="Liberation Mono", seed=80048,

@@ -1275,7 +1275,9 @@ def _read_as_kept(pages: list, languages: str) -> str:  # type: ignore[type-arg]
 def test_faint_typing_in_a_dark_photos_grain_shows_its_lines_once_the_grain_is_calmed(tmp_path: Path) -> None:
     """The benchmark's 79000/mixed-049: faded typing in a dark, shadowed photo. On the analysis copy the grain's
     specks outnumber the strokes and no line direction stood out (strength 1.2): no letter height, no tone
-    stretched, nothing read (100% CER). Smoothed a little, the lines stand out at 2.8."""
+    stretched, nothing read (100% CER). Smoothed a little, the lines stand out at 2.8, and the smoothed copy
+    serves the rest of the analysis: on the grainy one the margins told no upright page, and the reading check
+    turned it upside down (100% CER again)."""
     from workbench.imaging.load import load_photo
     from workbench.metrics import cer
     from workbench.synthetic import load_text, write_sample
@@ -1284,7 +1286,9 @@ def test_faint_typing_in_a_dark_photos_grain_shows_its_lines_once_the_grain_is_c
                          size_pt=11.0, damages=("perspective", "dark", "shadow", "faded", "noise"), long_side=4000)
     pages = prepare(load_photo(files.image), PipelineOptions(languages="ukr"))
     steps = {s.name: s.params for s in pages[0].steps}
-    assert steps["orientation"]["strength"] >= 1.8 and steps["scale"]["letter_height"] is not None
+    assert steps["orientation"]["strength"] >= 1.8 and steps["orientation"]["calmed"]
+    assert steps["scale"]["letter_height"] is not None
+    assert steps["margins"]["upright"] and "upside-down" not in steps
     assert cer(files.ground_truth.read_text(encoding="utf-8"), _read_as_kept(pages, "ukr")) < 0.2
 
 
@@ -1293,8 +1297,8 @@ def test_the_dark_beyond_a_curled_edge_neither_slopes_the_lines_nor_breaks_the_l
     """The benchmark's 80000/curl-037: the table shows dark inside the outline of a curled page, takes Otsu's
     dark class, and the letters fall to paper. The lines were taken from the dark bands (7.5 degrees; the text
     lies at -5.8), the letters measured in pieces a third of their height (the page enlarged twice over), and
-    the page read at 65% CER. The text is found at the level among the rest, on the analysis copy and on the
-    finer copy the letters are measured on."""
+    the page read at 65% CER. The text alone is looked at again at the level among the rest, and that level
+    serves every later mask, the letters' height measured on the finer copy among them."""
     from workbench.imaging.load import load_photo
     from workbench.metrics import cer
     from workbench.synthetic import load_text, write_sample
@@ -1322,3 +1326,19 @@ def test_a_far_pages_letters_are_measured_on_the_photo_not_on_blobs_of_run_toget
     scale = next(s for s in pages[0].steps if s.name == "scale").params
     assert scale["letter_height"] < 4 and scale["photo_scale"] > 2  # enlarged from the photo
     assert cer(files.ground_truth.read_text(encoding="utf-8"), _read_as_kept(pages, "rus")) < 0.05
+
+
+def test_small_letters_are_measured_on_the_finer_copy_at_the_level_among_the_dark_beyond_the_edge(
+        tmp_path: Path) -> None:
+    """The benchmark's 78000/far-019: on the analysis copy Otsu's level is the text's, but on the finer copy the
+    letters are measured on, the dark beyond the page's edge, sharp there, took Otsu's dark class and broke the
+    letters into pieces too small to be letters: the page was read at the photo's scale (2.2% CER; 1.2% so)."""
+    from workbench.imaging.load import load_photo
+    from workbench.synthetic import load_text, write_sample
+
+    files = write_sample(tmp_path, "photo", text=load_text("order_37"), font="FreeMono", seed=78019,
+                         size_pt=10.0, damages=("perspective", "far", "noise"), long_side=4000)
+    page = prepare(load_photo(files.image), PipelineOptions(upside_down=False))[0]
+    steps = {s.name: s.params for s in page.steps}
+    assert steps["orientation"]["ink_level"] is None  # the analysis copy's own level stood
+    assert steps["scale"]["letter_height"] is not None and steps["scale"]["photo_scale"] > 2

@@ -32,7 +32,7 @@ MIN_NOISE = 1.0  # grey levels: finer grain breaks no stroke (a clean scan, a bl
 # Coarse grain (at a quarter of the page's scale, where a typed stroke is about one pixel): on the 756 photos of
 # plans 1923-2000 and 72000-80000, smoothed where it is at least MIN_COARSE and the ink less than
 # MIN_COARSE_CLARITY times as deep, 8 of 13 pages read better (80000/mixed-048, a dark grainy carbon copy of a
-# table: 1.05 at half scale, 2.6 at a quarter, ink 63 deep, 22.9% -> 7.5% CER; 1000/mixed-053 4.4% -> 2.2%),
+# table: 1.2 at half scale, 2.9 at a quarter, ink 64 deep, 22.9% -> 7.5% CER; 1000/mixed-053 4.4% -> 2.2%),
 # 3 the same and two dark photos of black typing worse (0.1 and 0.9 points), while faint and carbon pages
 # whose grain is finer (1.1 to 1.4 there, ink 26 to 40 deep) lost up to 3 points smoothed, and are left alone.
 MIN_COARSE = 1.5

@@ -289,15 +289,17 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
     with rec.step(shared, "orientation") as step:
         turns, skew, has_lines = 0, 0.0, True
         ink_level = None  # the ink threshold, when Otsu's was set by a dark band and not by the text
+        calmed = False  # the analysis copy smoothed to find the lines in its grain
         if options.orientation or options.deskew:
             search = 90.0 if options.orientation else 15.0
             # The text alone first: a faded page's dark edges run along the crop and can outweigh it.
             direction = line_direction(off_the_edge(page_mask), search=search)
-            if direction.strength < LINE_STRENGTH and (beside := ink_level_beside_dark(page_grey)) is not None:
-                # Off-page dark inside the page's outline (the table beyond a curled edge) took Otsu's dark class
-                # and the letters fell to paper: the text alone again at the level among the rest. Before the
-                # mask with the edges, whose dark bands would give their own slope (80000/curl-037: 7.5 degrees
-                # from the bands, -5.8 from the text).
+            # the level among the rest, when dark that is no letters (a band of table or shadow, the table beyond
+            # a curled edge) took Otsu's dark class and the letters fell to paper
+            beside = ink_level_beside_dark(page_grey) if direction.strength < LINE_STRENGTH else None
+            if beside is not None:
+                # The text alone again at that level, before the mask with the edges, whose dark bands would give
+                # their own slope (80000/curl-037: 7.5 degrees from the bands, -5.8 from the text).
                 again = line_direction(off_the_edge(_text_mask(page_grey, beside, None if table is None
                                                                else table > 0)), search=search)
                 if again.strength >= LINE_STRENGTH:
@@ -306,16 +308,14 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
                 direction = line_direction(page_mask, search=search)
             # A retry after the page's own box: a page with no edge found, its faint text beside a dark band,
             # is still boxed by the first mask.
-            if direction.strength < LINE_STRENGTH and (ink_level := ink_level_beside_dark(page_grey)) is not None:
-                again = line_direction(_text_mask(page_grey, ink_level, None if table is None else table > 0),
+            if direction.strength < LINE_STRENGTH and beside is not None:
+                again = line_direction(_text_mask(page_grey, beside, None if table is None else table > 0),
                                        search=search)
                 if again.strength >= LINE_STRENGTH:
-                    direction = again
-                else:
-                    ink_level = None
+                    direction, ink_level = again, beside
             if direction.strength < LINE_STRENGTH:
                 # A curled page's lines bend too much to line up across it, but less so across half of it.
-                for halves in _halves(page_mask):  # ink_level is None here: the dark-band retry found no lines
+                for halves in _halves(page_mask):  # ink_level is None here: the dark-band retries found no lines
                     both = _agreeing(*(line_direction(m, search=search, extent_weighted=True) for m in halves))
                     if both is not None:
                         direction = both
@@ -327,17 +327,20 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
             if direction.strength < LINE_STRENGTH and ink_level is None:
                 # Faint letters in a dark photo's grain, which flattening amplified: thresholded, the grain's
                 # specks outnumber the strokes, but letters are wider than a grain and outlast a smoothing.
+                # Found so, the smoothed copy serves the whole photo's analysis: the letters' height, the gutter,
+                # and the margins that tell an upright page (on the grainy copy they told none, and the reading
+                # check turned 79000/mixed-049 upside down).
                 calm = cv2.GaussianBlur(page_grey, (0, 0), CALM_SIGMA)
-                calm_mask = _text_mask(calm, None, None if table is None else table > 0)
-                again = line_direction(off_the_edge(calm_mask), search=search)
+                again = line_direction(off_the_edge(_text_mask(calm, None, None if table is None else table > 0)),
+                                       search=search)
                 if again.strength >= LINE_STRENGTH:
-                    direction, page_grey, page_mask = again, calm, calm_mask
+                    direction, page_grey, calmed = again, calm, True
             has_lines = direction.strength >= LINE_STRENGTH
             if has_lines:
                 turns = direction.quarter_turns if options.orientation else 0
                 skew = direction.residual if options.orientation else direction.angle
             step.params = {"line_angle": round(direction.angle, 2), "strength": round(direction.strength, 2),
-                           "quarter_turns": turns, "ink_level": ink_level}
+                           "quarter_turns": turns, "ink_level": ink_level, **({"calmed": True} if calmed else {})}
         turned_w, turned_h = rotated_size(turns, page_w, page_h)
         turn = rot90_matrix(turns, page_w, page_h)
     with rec.step(shared, "deskew") as step:
@@ -467,8 +470,10 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
             size = (int(part_w * analysis), int(part_h * analysis))
             part_grey = normalize_contrast(flatten(_grey(_render(pixels, part_to_photo @ scale_matrix(analysis),
                                                                  size, pyramid))))
-            # the dark beyond a curled or torn edge, as sharp as the photo now, may take Otsu's dark class and
-            # leave the letters broken into pieces a third of their height
+            # the dark beyond a page's edge, as sharp as the photo now, may take Otsu's dark class and leave the
+            # letters broken into pieces, though the analysis copy's own Otsu level was the text's (78000/far-019:
+            # at Otsu's level too small to be letters, the page kept the photo's scale; at the level among the
+            # rest 9 px in the photo, enlarged 2.5 times)
             level = ink_level if ink_level is not None else ink_level_beside_dark(part_grey)
             mask = ink_mask(part_grey, level)
             refined = letter_height(mask)
@@ -591,7 +596,8 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
             flat = deblur(flat, blur, to_photo=transform.apply)
             if shake is not None and not shake:
                 shake.append((scale_to_photo, blur))
-        # coarse grain is smoothed once no smear is found: smoothing first would have hidden one
+        # coarse grain is smoothed once no smear is found (smoothing first would have hidden one), or at once
+        # when deblurring is off and none is looked for
         elif coarse := noise is not None and not smoothed and noise.coarse_found:
             flat = smooth(flat)
         # what a smear undone leaves soft; a page without letters has no text edges to measure
