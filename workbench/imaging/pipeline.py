@@ -292,25 +292,25 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
         calmed = False  # the analysis copy smoothed to find the lines in its grain
         if options.orientation or options.deskew:
             search = 90.0 if options.orientation else 15.0
+            off_table = None if table is None else table > 0
             # The text alone first: a faded page's dark edges run along the crop and can outweigh it.
             direction = line_direction(off_the_edge(page_mask), search=search)
             # the level among the rest, when dark that is no letters (a band of table or shadow, the table beyond
             # a curled edge) took Otsu's dark class and the letters fell to paper
             beside = ink_level_beside_dark(page_grey) if direction.strength < LINE_STRENGTH else None
-            if beside is not None:
+            beside_mask = _text_mask(page_grey, beside, off_table) if beside is not None else None
+            if beside_mask is not None:
                 # The text alone again at that level, before the mask with the edges, whose dark bands would give
                 # their own slope (80000/curl-037: 7.5 degrees from the bands, -5.8 from the text).
-                again = line_direction(off_the_edge(_text_mask(page_grey, beside, None if table is None
-                                                               else table > 0)), search=search)
+                again = line_direction(off_the_edge(beside_mask), search=search)
                 if again.strength >= LINE_STRENGTH:
                     direction, ink_level = again, beside
             if direction.strength < LINE_STRENGTH:
                 direction = line_direction(page_mask, search=search)
             # A retry after the page's own box: a page with no edge found, its faint text beside a dark band,
             # is still boxed by the first mask.
-            if direction.strength < LINE_STRENGTH and beside is not None:
-                again = line_direction(_text_mask(page_grey, beside, None if table is None else table > 0),
-                                       search=search)
+            if direction.strength < LINE_STRENGTH and beside_mask is not None:
+                again = line_direction(beside_mask, search=search)
                 if again.strength >= LINE_STRENGTH:
                     direction, ink_level = again, beside
             if direction.strength < LINE_STRENGTH:
@@ -331,8 +331,7 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
                 # and the margins that tell an upright page (on the grainy copy they told none, and the reading
                 # check turned 79000/mixed-049 upside down).
                 calm = cv2.GaussianBlur(page_grey, (0, 0), CALM_SIGMA)
-                again = line_direction(off_the_edge(_text_mask(calm, None, None if table is None else table > 0)),
-                                       search=search)
+                again = line_direction(off_the_edge(_text_mask(calm, None, off_table)), search=search)
                 if again.strength >= LINE_STRENGTH:
                     direction, page_grey, calmed = again, calm, True
             has_lines = direction.strength >= LINE_STRENGTH
