@@ -23,7 +23,13 @@ from workbench.imaging.light import (
     removal_region,
 )
 from workbench.imaging.load import Photo
-from workbench.imaging.orientation import MIN_GUESS_CONFIDENCE, check_upside_down, clearly_upright, tesseract_guess
+from workbench.imaging.orientation import (
+    MIN_GUESS_CONFIDENCE,
+    check_upside_down,
+    clearly_upright,
+    tesseract_guess,
+    tesseract_reader,
+)
 from workbench.imaging.pagedetect import find_page, find_text_box, off_page
 from workbench.imaging.pipeline import PipelineOptions, debug_writer, prepare
 from workbench.imaging.skew import line_direction
@@ -776,17 +782,22 @@ def test_a_quad_cuts_off_text_when_it_leaves_out_lines_not_a_tables_grain() -> N
 def test_upside_down_turns_only_when_the_turned_crop_reads_well() -> None:
     page = render()
 
-    def reads(top: float, bottom: float):  # type: ignore[no-untyped-def]
+    def reads(top: float, bottom: float, letters: int = 30):  # type: ignore[no-untyped-def]
         def read(image: np.ndarray) -> list[tuple[float, float, int]]:
             middle = image.shape[0] / 2
-            return [(middle - 10, top, 6), (middle + 10, bottom, 6)]
+            return [(middle - 10, top, letters), (middle + 10, bottom, letters)]
         return read
 
-    assert check_upside_down(page, reads(10, 80)).flipped
+    verdict = check_upside_down(page, reads(10, 80))
+    assert verdict.flipped and verdict.by == "read" and (verdict.upright_letters, verdict.flipped_letters) == (30, 30)
     assert not check_upside_down(page, reads(80, 10)).flipped
     verdict = check_upside_down(page, reads(0, 20))  # neither way reads, and no margins: left as it is
     assert not verdict.flipped
     assert 10 <= verdict.x_height <= 22  # 26 px Liberation Mono: x-height about 14 px
+    # a crop that read one word turned tells nothing, however sure: the orientation detection decides
+    verdict = check_upside_down(page, reads(24, 75, letters=5), guess=lambda image: (0, 8.0))
+    assert not verdict.flipped and verdict.by == "osd"
+    assert check_upside_down(page, reads(24, 75, letters=5), guess=lambda image: (180, 8.0)).flipped
 
 
 def test_a_page_with_a_left_margin_and_ragged_ends_needs_no_upside_down_read() -> None:
@@ -804,13 +815,13 @@ def test_a_page_with_a_left_margin_and_ragged_ends_needs_no_upside_down_read() -
     assert not clearly_upright(centred)
 
     def unreadable(image: np.ndarray) -> list[tuple[float, float, int]]:
-        return [(image.shape[0] * 0.25, 20.0, 6), (image.shape[0] * 0.75, 30.0, 6)]  # a blurred page
+        return [(image.shape[0] * 0.25, 20.0, 20), (image.shape[0] * 0.75, 30.0, 20)]  # a blurred page
 
     turned = check_upside_down(cv2.rotate(page, cv2.ROTATE_180), unreadable)
     assert turned.flipped and turned.by == "margins"
 
     def upright_better(image: np.ndarray) -> list[tuple[float, float, int]]:
-        return [(image.shape[0] * 0.25, 45.0, 6), (image.shape[0] * 0.75, 5.0, 6)]
+        return [(image.shape[0] * 0.25, 45.0, 20), (image.shape[0] * 0.75, 5.0, 20)]
 
     assert not check_upside_down(cv2.rotate(page, cv2.ROTATE_180), upright_better).flipped  # the read decides
     assert not check_upside_down(page, unreadable).flipped
@@ -1290,6 +1301,10 @@ def test_faint_typing_in_a_dark_photos_grain_shows_its_lines_once_the_grain_is_c
     assert steps["scale"]["letter_height"] is not None
     assert steps["margins"]["upright"] and "upside-down" not in steps
     assert cer(files.ground_truth.read_text(encoding="utf-8"), _read_as_kept(pages, "ukr")) < 0.2
+    # asked anyway, the reading check is not fooled either: its crop, sized by an x-height measured on the
+    # grain (8 px), held one word, read at 24 upright and 75 turned; too little to tell, the detection decides
+    verdict = check_upside_down(pages[0].image, tesseract_reader("ukr"), guess=tesseract_guess())
+    assert not verdict.flipped and verdict.by == "osd"
 
 
 @pytest.mark.ocr

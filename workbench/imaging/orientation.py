@@ -35,6 +35,8 @@ class UpsideDown:
     upright_confidence: float
     flipped_confidence: float
     x_height: float = 0.0
+    upright_letters: int = 0  # letters read in the crop the right way up, and turned
+    flipped_letters: int = 0
     by: str = "read"  # what decided: the read both ways up, or (when neither read well) "osd" or the margins
 
 
@@ -47,6 +49,11 @@ MIN_CONFIDENCE = 50.0  # a turn is only taken when the turned crop reads at leas
 # the 252 faded, carbon, smeared, dark, glare and mixed photos of twelve plans it never took an upright page
 # for one upside down (the right way up at 0.2 to 40, once on its side at 0.2). An unsure guess is no guess.
 MIN_GUESS_CONFIDENCE = 2.0
+# Letters the crop must read, one way up or the other, for the read to tell anything: a crop meant to hold
+# four lines of 22 letters read 25 to 43 a side on the 171 photos of plans 81000-83000. Where the grain of a
+# faint page passed for the letters, the x-height measured 8 px for 20, and the crop held one word: read at 24
+# upright and 75 turned, five letters each, the upright page was turned over (79000/mixed-049, 100% CER).
+MIN_READ_LETTERS = 15
 
 
 def text_mask(grey: np.ndarray, letter: float) -> np.ndarray:
@@ -138,9 +145,9 @@ def check_upside_down(grey: np.ndarray, read: Reader, *, margin: float = 8.0,
                       guess: Guess | None = None) -> UpsideDown:
     """Stack a dense crop above its own 180-degree turn, read both at once, keep the likelier way up.
 
-    The page turns only when the turned crop reads well. When neither way reads well (no text in the
-    crop, a blurred page) ``guess`` (Tesseract's orientation detection) decides if it is sure either way
-    up; else the whole page turns only if its lines end at one margin and start ragged, as typescript
+    The page turns only when the turned crop reads well, and enough of it. When neither way reads well or
+    enough (no text in the crop, a blurred page, a crop of one word) ``guess`` (Tesseract's orientation
+    detection) decides if it is sure either way up; else the whole page turns only if its lines end at one margin and start ragged, as typescript
     turned upside down does. The page is searched at half size, for speed.
     """
     height, width = grey.shape[:2]
@@ -158,18 +165,21 @@ def check_upside_down(grey: np.ndarray, read: Reader, *, margin: float = 8.0,
         stacked = cv2.resize(stacked, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA)
     words = read(stacked)
     middle = (crop.shape[0] + gap.shape[0] / 2) * shrink
-    top = _mean_confidence([w for w in words if w[0] < middle])
-    bottom = _mean_confidence([w for w in words if w[0] >= middle])
-    flipped = bottom > top + margin and bottom >= MIN_CONFIDENCE
+    above, below = [w for w in words if w[0] < middle], [w for w in words if w[0] >= middle]
+    top, bottom = _mean_confidence(above), _mean_confidence(below)
+    top_letters, bottom_letters = sum(n for _, _, n in above), sum(n for _, _, n in below)
+    told = max(top_letters, bottom_letters) >= MIN_READ_LETTERS
+    flipped = told and bottom > top + margin and bottom >= MIN_CONFIDENCE
     by = "read"
-    # neither way reads well (a blurred page), nor the right way up clearly better: the margins decide
-    if not flipped and max(top, bottom) < MIN_CONFIDENCE and top <= bottom + margin:
+    # neither way reads well (a blurred page) or enough, nor the right way up clearly better: the margins decide
+    if not flipped and (not told or max(top, bottom) < MIN_CONFIDENCE) and top <= bottom + margin:
         guessed = guess(grey) if guess is not None else None
         if guessed is not None and guessed[0] in (0, 180) and guessed[1] >= MIN_GUESS_CONFIDENCE:
             flipped, by = guessed[0] == 180, "osd"
         else:
             flipped, by = clearly_upright(cv2.rotate(grey, cv2.ROTATE_180)), "margins"
-    return UpsideDown(flipped=flipped, upright_confidence=top, flipped_confidence=bottom, x_height=letter, by=by)
+    return UpsideDown(flipped=flipped, upright_confidence=top, flipped_confidence=bottom, x_height=letter, by=by,
+                      upright_letters=top_letters, flipped_letters=bottom_letters)
 
 
 def tesseract_reader(languages: str, *, timeout: float = 10.0) -> Reader:

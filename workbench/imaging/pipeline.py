@@ -640,7 +640,8 @@ def _settle_upside_down(pages: list[PreparedPage], options: PipelineOptions, rec
     verdict = check_upside_down(pages[0].image, reader, guess=guess)
     record = Step("upside-down", {"flipped": verdict.flipped, "x_height": round(verdict.x_height, 1),
                                   "upright_confidence": round(verdict.upright_confidence, 1),
-                                  "flipped_confidence": round(verdict.flipped_confidence, 1), "by": verdict.by},
+                                  "flipped_confidence": round(verdict.flipped_confidence, 1),
+                                  "letters": [verdict.upright_letters, verdict.flipped_letters], "by": verdict.by},
                   time.perf_counter() - start)
     for page in pages:
         page.steps.append(record)
