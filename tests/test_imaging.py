@@ -546,6 +546,13 @@ def test_ink_model_leaves_yellow_brown_stains_to_the_flattening() -> None:
     model = fit_ink(colour)
     assert model.removed_colour is None
     assert model.weights == pytest.approx(model.text_colour, abs=0.35)  # the text's own colour, not a contrast of two
+    # a blue stamp on the same foxed page (25 degrees from the violet): the foxing split off the ink first, and
+    # the stamp was left with it (81000/stamp-029 of the benchmark); it is sought among the rest
+    height, width = page.shape
+    cv2.circle(colour, (width * 3 // 4, height // 3), min(height, width) // 7, (200, 120, 40), 6)
+    model = fit_ink(colour)
+    assert model.removed_colour is not None and model.removed_angle == pytest.approx(24.8, abs=2)
+    assert removal_region(colour, model).where == "region"
 
 
 def test_dewarp_straightens_curved_lines() -> None:

@@ -164,7 +164,28 @@ def _stain_coloured(direction: np.ndarray) -> bool:
     Weighing the channels against each other to remove it only raises the noise and thins a carbon copy's
     violet; flattening and the tone's floor already fade such marks.
     """
-    return float(direction[0]) - max(float(direction[1]), float(direction[2])) >= STAIN_LEAD
+    return bool(_stains(np.asarray(direction)[None])[0])
+
+
+def _two_inks(dirs: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """The ink's colour directions split in two by k-means: the larger part's colour, the smaller's, the
+    smaller's share and the degrees between them."""
+    criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 1e-3)
+    cv2.setRNGSeed(0)  # k-means++ draws from OpenCV's global generator: the same page, the same model
+    _, labels, centres = cv2.kmeans(dirs, 2, None, criteria, 2, cv2.KMEANS_PP_CENTERS)  # type: ignore[call-overload, unused-ignore]
+    labels = labels.ravel()
+    counts = np.bincount(labels, minlength=2)
+    major = int(np.argmax(counts))
+    minor = 1 - major
+    a, b = _unit(centres[major].astype(float)), _unit(centres[minor].astype(float))
+    angle = math.degrees(math.acos(float(np.clip(a @ b, -1, 1))))
+    return (_unit(np.median(dirs[labels == major], axis=0)), _unit(np.median(dirs[labels == minor], axis=0)),
+            float(counts[minor] / counts.sum()), angle)
+
+
+def _stains(directions: np.ndarray) -> np.ndarray:
+    """Which of many unit absorbance directions (one a row) are stain-coloured (see ``_stain_coloured``)."""
+    return directions[:, 0] - np.maximum(directions[:, 1], directions[:, 2]) >= STAIN_LEAD
 
 
 MIN_INK = 50  # pixels of the sample: fewer, and there is no ink to fit
@@ -343,20 +364,12 @@ def fit_ink(flat: np.ndarray, *, remove_colours: bool = True, floor_share: float
     share = angle = 0.0
     everywhere = False
     if remove_colours and not near_noise and len(dirs) >= 200:
-        criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 1e-3)
-        cv2.setRNGSeed(0)  # k-means++ draws from OpenCV's global generator: the same page, the same model
-        _, labels, centres = cv2.kmeans(dirs, 2, None, criteria, 2, cv2.KMEANS_PP_CENTERS)  # type: ignore[call-overload, unused-ignore]
-        labels = labels.ravel()
-        counts = np.bincount(labels, minlength=2)
-        major = int(np.argmax(counts))
-        minor = 1 - major
-        a, b = _unit(centres[major].astype(float)), _unit(centres[minor].astype(float))
-        angle = math.degrees(math.acos(float(np.clip(a @ b, -1, 1))))
-        share = counts[minor] / counts.sum()
-        second = _unit(np.median(dirs[labels == minor], axis=0))
+        major, second, share, angle = _two_inks(dirs)
+        if _stain_coloured(second) and np.count_nonzero(inky := ~_stains(dirs)) >= 200:
+            # a stain's colour split off (foxing, tint): a stamp may lie among the rest, nearer the text's
+            major, second, share, angle = _two_inks(dirs[inky])
         if share >= min_second_share and angle >= min_angle and not _stain_coloured(second):
-            text_dir = _unit(np.median(dirs[labels == major], axis=0))
-            removed = second
+            text_dir, removed = major, second
     if removed is not None:
         ortho = text_dir - (text_dir @ removed) * removed
         weights = ortho / float(ortho @ text_dir)
