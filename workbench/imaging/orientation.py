@@ -147,8 +147,9 @@ def check_upside_down(grey: np.ndarray, read: Reader, *, margin: float = 8.0,
 
     The page turns only when the turned crop reads well, and enough of it. When neither way reads well or
     enough (no text in the crop, a blurred page, a crop of one word) ``guess`` (Tesseract's orientation
-    detection) decides if it is sure either way up; else the whole page turns only if its lines end at one margin and start ragged, as typescript
-    turned upside down does. The page is searched at half size, for speed.
+    detection) decides if it is sure either way up; else the whole page turns only if its lines end at one
+    margin and start ragged, as typescript turned upside down does. The page is searched at half size, for
+    speed.
     """
     height, width = grey.shape[:2]
     half = cv2.pyrDown(grey)
