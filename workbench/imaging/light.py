@@ -623,6 +623,45 @@ def normalize_contrast(grey: np.ndarray, *, target: float = 90.0) -> np.ndarray:
     return cv2.LUT(grey, table)
 
 
+# Uneven fading: a typewriter ribbon running dry, or a carbon copy struck unevenly, leaves whole words far paler
+# than the rest, and the page's one tone curve stretches the usual ink to black and leaves them mid-grey, which
+# Tesseract's thresholding (Sauvola's, about 0.66 of the local mean at its default) drops with the paper. On a
+# toned page a letter is a letter-sized component darker than PALE_LOW; it is pale when none of its pixels is
+# darker than PALE_DARK. Where MIN_PALE_SHARE of the letters are pale, the mid-greys are darkened by a gamma of
+# PALE_GAMMA (200 -> 157, 230 -> 207; black and white stay). Only on a sharp page: on a soft one (a smear or
+# defocus undone) the pale letters are the blur's outskirts, and darkened they thicken and run together
+# (83000/blur-044 4.3% -> 11.7%, 78000/mixed-051 9.8% -> 34.8%). On the sharp pages of plans 1923-2000 and
+# 72000-83000 with such a share: 83000/mixed-048 9.6% -> 2.2%, 75000/faded-022 6.5% -> 1.7%, 83000/faded-022
+# 4.5% -> 0.5%, 77000/mixed-048 8.3% -> 4.4%, 76000/faded-021 3.4% -> 0.8%, 14 more better; worse
+# 73000/mixed-049 18.9% -> 22.0% (faded carbon under a stamp) and four by 0.1 to 0.6 points (benchmarks/README.md).
+PALE_LOW = 200
+PALE_DARK = 100
+MIN_PALE_SHARE = 0.15
+PALE_GAMMA = 1.5
+_PALE_TABLE = np.clip(255.0 * (np.arange(256) / 255.0) ** PALE_GAMMA, 0, 255).astype(np.uint8)
+
+
+def pale_share(grey: np.ndarray, letter: float) -> float:
+    """Of the letter-sized components of a toned page (``letter``: its letters' height), the share with no
+    pixel darker than ``PALE_DARK``; measured at half size."""
+    half, size = halve(grey), letter / 2
+    _, mask = cv2.threshold(half, PALE_LOW - 1, 255, cv2.THRESH_BINARY_INV)
+    count, labels, stats, _ = components(mask)
+    if count <= 1:
+        return 0.0
+    height, width = stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_WIDTH]
+    letters = (height >= 0.35 * size) & (height <= 1.6 * size) & (width >= 2) & (width <= 2.5 * size)
+    letters[0] = False
+    dark = np.bincount(labels[half < PALE_DARK], minlength=count) > 0
+    found = int(np.count_nonzero(letters))
+    return int(np.count_nonzero(letters & ~dark)) / found if found else 0.0
+
+
+def deepen_pale(grey: np.ndarray) -> np.ndarray:
+    """A toned page's mid-greys darkened (``PALE_GAMMA``): pale letters brought toward the usual ink."""
+    return cv2.LUT(grey, _PALE_TABLE)
+
+
 def paper_colour(bgr: np.ndarray) -> tuple[float, float, float]:
     """Median colour of the brighter half of a page: the paper, whatever the light."""
     if bgr.ndim == 2:

@@ -33,7 +33,9 @@ from workbench.imaging.geometry import (
     warp,
 )
 from workbench.imaging.light import (
+    MIN_PALE_SHARE,
     binarize,
+    deepen_pale,
     estimate_background,
     fit_ink,
     flatten,
@@ -42,6 +44,7 @@ from workbench.imaging.light import (
     lift_glare,
     measure_glare,
     normalize_contrast,
+    pale_share,
     paper_colour,
     paper_like,
     removal_region,
@@ -621,6 +624,14 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
         if beyond is not None:  # paper for Tesseract; the display, another image, keeps the table
             cv2.bitwise_or(grey, cv2.resize(beyond, grey.shape[::-1], interpolation=cv2.INTER_NEAREST), dst=grey)
         step.params = {"gain": round(model.gain, 2), "floor": round(model.floor, 1)}
+        # pale words of an unevenly faded page darkened, on a sharp page only (see light.MIN_PALE_SHARE)
+        sharp = (blur is not None and not blur.found and defocus is not None and not defocus.found
+                 and not smoothed and not coarse)
+        if sharp and letter is not None:
+            pale = pale_share(grey, letter * zoom)
+            if deepened := pale >= MIN_PALE_SHARE:
+                grey = deepen_pale(grey)
+            step.params.update({"pale": round(pale, 3), "deepened": deepened})
     rec.show(f"{tag}contrast", grey)
 
     if options.binarize:
