@@ -49,10 +49,11 @@ MIN_CONFIDENCE = 50.0  # a turn is only taken when the turned crop reads at leas
 # the 252 faded, carbon, smeared, dark, glare and mixed photos of twelve plans it never took an upright page
 # for one upside down (the right way up at 0.2 to 40, once on its side at 0.2). An unsure guess is no guess.
 MIN_GUESS_CONFIDENCE = 2.0
-# Letters the crop must read, one way up or the other, for the read to tell anything: a crop meant to hold
-# four lines of 22 letters read 25 to 43 a side on the 171 photos of plans 81000-83000. Where the grain of a
-# faint page passed for the letters, the x-height measured 8 px for 20, and the crop held one word: read at 24
-# upright and 75 turned, five letters each, the upright page was turned over (79000/mixed-049, 100% CER).
+# Letters (the characters of words with a letter) the crop must read, one way up or the other, for the read to
+# tell anything, and turned, for the page to turn by it: a crop meant to hold four lines of 22 letters read 25
+# to 43 a side on the 171 photos of plans 81000-83000. Where the grain of a faint page passed for the letters,
+# the x-height measured 8 px for 20, and the crop held one word: read at 24 upright and 75 turned, five letters
+# each, the upright page was turned over (79000/mixed-049, 100% CER).
 MIN_READ_LETTERS = 15
 
 
@@ -170,10 +171,11 @@ def check_upside_down(grey: np.ndarray, read: Reader, *, margin: float = 8.0,
     top, bottom = _mean_confidence(above), _mean_confidence(below)
     top_letters, bottom_letters = sum(n for _, _, n in above), sum(n for _, _, n in below)
     told = max(top_letters, bottom_letters) >= MIN_READ_LETTERS
-    flipped = told and bottom > top + margin and bottom >= MIN_CONFIDENCE
+    flipped = told and bottom_letters >= MIN_READ_LETTERS and bottom > top + margin and bottom >= MIN_CONFIDENCE
     by = "read"
-    # neither way reads well (a blurred page) or enough, nor the right way up clearly better: the margins decide
-    if not flipped and (not told or max(top, bottom) < MIN_CONFIDENCE) and top <= bottom + margin:
+    # too little read to tell, or neither way read well (a blurred page) nor the right way up clearly better:
+    # the orientation detection decides if it is sure, else the margins
+    if not told or (not flipped and max(top, bottom) < MIN_CONFIDENCE and top <= bottom + margin):
         guessed = guess(grey) if guess is not None else None
         if guessed is not None and guessed[0] in (0, 180) and guessed[1] >= MIN_GUESS_CONFIDENCE:
             flipped, by = guessed[0] == 180, "osd"
