@@ -626,14 +626,19 @@ def normalize_contrast(grey: np.ndarray, *, target: float = 90.0) -> np.ndarray:
 # Uneven fading: a typewriter ribbon running dry, or a carbon copy struck unevenly, leaves whole words far paler
 # than the rest, and the page's one tone curve stretches the usual ink to black and leaves them mid-grey, which
 # Tesseract's thresholding (Sauvola's, about 0.66 of the local mean at its default) drops with the paper. On a
-# toned page a letter is a letter-sized component darker than PALE_LOW; it is pale when none of its pixels is
-# darker than PALE_DARK. Where MIN_PALE_SHARE of the letters are pale, the mid-greys are darkened by a gamma of
-# PALE_GAMMA (200 -> 157, 230 -> 207; black and white stay). Only on a sharp page: on a soft one (a smear or
-# defocus undone) the pale letters are the blur's outskirts, and darkened they thicken and run together
+# toned page a letter is a letter-sized component darker than PALE_LOW, at half size; it is pale when none of
+# its pixels there (2 x 2 averages) is darker than PALE_DARK. A black stroke a pixel wide averages about 140
+# there and counts as pale too: looked for at full size, dark pixels left 12 of the pages darkened below
+# undarkened, 9 of them reading worse so (2000/faded-021 0.47% -> 2.35%, 78000/faded-022 0.0% -> 1.8%), 2
+# better; the 90 clean scans of fifteen plans measured at most 0.04 either way.
+# Where MIN_PALE_SHARE of the letters are pale, the mid-greys are darkened by a gamma of
+# PALE_GAMMA (185 -> 157, 200 -> 177, 230 -> 218; black and white stay). Only on a sharp page: on a soft one (a
+# smear or defocus undone, grain smoothed; with deblurring off, softness is not measured and nothing is
+# darkened) the pale letters are the blur's outskirts, and darkened they thicken and run together
 # (83000/blur-044 4.3% -> 11.7%, 78000/mixed-051 9.8% -> 34.8%). On the sharp pages of plans 1923-2000 and
 # 72000-83000 with such a share: 83000/mixed-048 9.6% -> 2.2%, 75000/faded-022 6.5% -> 1.7%, 83000/faded-022
-# 4.5% -> 0.5%, 77000/mixed-048 8.3% -> 4.4%, 76000/faded-021 3.4% -> 0.8%, 14 more better; worse
-# 73000/mixed-049 18.9% -> 22.0% (faded carbon under a stamp) and four by 0.1 to 0.6 points (benchmarks/README.md).
+# 4.5% -> 0.5%, 77000/mixed-048 8.3% -> 4.4%, 76000/faded-021 3.4% -> 0.8%, 16 more better; worse
+# 73000/mixed-049 18.9% -> 22.0% (faded carbon under a stamp) and five by 0.1 to 0.6 points (benchmarks/README.md).
 PALE_LOW = 200
 PALE_DARK = 100
 MIN_PALE_SHARE = 0.15
@@ -643,7 +648,7 @@ _PALE_TABLE = np.clip(255.0 * (np.arange(256) / 255.0) ** PALE_GAMMA, 0, 255).as
 
 def pale_share(grey: np.ndarray, letter: float) -> float:
     """Of the letter-sized components of a toned page (``letter``: its letters' height), the share with no
-    pixel darker than ``PALE_DARK``; measured at half size."""
+    pixel darker than ``PALE_DARK``, all measured at half size."""
     half, size = halve(grey), letter / 2
     _, mask = cv2.threshold(half, PALE_LOW - 1, 255, cv2.THRESH_BINARY_INV)
     count, labels, stats, _ = components(mask)
