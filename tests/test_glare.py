@@ -93,7 +93,9 @@ def test_an_even_page_and_a_clean_scan_have_no_glare() -> None:
 
 @pytest.mark.ocr
 def test_a_photo_with_a_lamp_reflected_on_its_text_is_read(tmp_path: Path) -> None:
-    """The benchmark's 2000/glare-061: flattened only, the lines under the reflection read as fragments."""
+    """The benchmark's 2000/glare-061: flattened only, the lines under the reflection read as fragments. Without
+    the glare step the contrast step now darkens the pale letters under it as an unevenly faded page's, which
+    gets part of the way (2.9% CER against 1.2% with it)."""
     from workbench.synthetic import load_text, write_sample
 
     files = write_sample(tmp_path, "photo", text=load_text("mandate"), font="FreeMono", seed=2061, size_pt=10.0,
@@ -105,4 +107,6 @@ def test_a_photo_with_a_lamp_reflected_on_its_text_is_read(tmp_path: Path) -> No
         params = next(s for s in page.steps if s.name == "glare").params
         assert params.get("found") is (True if glare else None)
         errors[glare] = _error([page], truth)
-    assert errors[True] < 0.04 and errors[True] < errors[False] - 0.05
+        contrast = next(s for s in page.steps if s.name == "contrast").params
+        assert contrast["deepened"] is (not glare)  # with the glare lifted, no longer pale
+    assert errors[True] < 0.04 and errors[True] < errors[False] - 0.01
