@@ -366,7 +366,8 @@ def fit_ink(flat: np.ndarray, *, remove_colours: bool = True, floor_share: float
     if remove_colours and not near_noise and len(dirs) >= 200:
         major, second, share, angle = _two_inks(dirs)
         if _stain_coloured(second) and np.count_nonzero(inky := ~_stains(dirs)) >= 200:
-            # a stain's colour split off (foxing, tint): a stamp may lie among the rest, nearer the text's
+            # a stain's colour split off (foxing, tint): a stamp may lie among the rest, nearer the text's (the
+            # share recorded is then of the rest)
             major, second, share, angle = _two_inks(dirs[inky])
         if share >= min_second_share and angle >= min_angle and not _stain_coloured(second):
             text_dir, removed = major, second

@@ -171,7 +171,7 @@ def check_upside_down(grey: np.ndarray, read: Reader, *, margin: float = 8.0,
     top, bottom = _mean_confidence(above), _mean_confidence(below)
     top_letters, bottom_letters = sum(n for _, _, n in above), sum(n for _, _, n in below)
     told = max(top_letters, bottom_letters) >= MIN_READ_LETTERS
-    flipped = told and bottom_letters >= MIN_READ_LETTERS and bottom > top + margin and bottom >= MIN_CONFIDENCE
+    flipped = bottom_letters >= MIN_READ_LETTERS and bottom > top + margin and bottom >= MIN_CONFIDENCE
     by = "read"
     # too little read to tell, or neither way read well (a blurred page) nor the right way up clearly better:
     # the orientation detection decides if it is sure, else the margins
