@@ -123,15 +123,14 @@ def find_lines(mask: np.ndarray, letter: float) -> list[LineFit]:
         sub = labels[y:y + h, x:x + w] == label
         if not _letters(mask[y:y + h, x:x + w], sub, letter):
             continue
+        # a letter apart, the line's top and bottom row in each column it covers
         cols = np.arange(0, w, max(1, int(letter)))
-        xs_, ys_, thickness = [], [], []
-        for c in cols:
-            rows = np.nonzero(sub[:, c])[0]
-            if len(rows):
-                xs_.append(x + c)
-                ys_.append(y + (rows[0] + rows[-1]) / 2)
-                thickness.append(rows[-1] - rows[0] + 1)
-        xs_, ys_, thickness = _smooth_run(xs_, ys_, thickness, letter)
+        sampled = sub[:, cols]
+        inked = sampled.any(axis=0)
+        top = np.argmax(sampled, axis=0)[inked]
+        bottom = h - 1 - np.argmax(sampled[::-1], axis=0)[inked]
+        xs_, ys_, thickness = _smooth_run((x + cols[inked]).tolist(), (y + (top + bottom) / 2).tolist(),
+                                          (bottom - top + 1).tolist(), letter)
         # A line bent or tilted across the page is tall overall but one line thick at every column; two
         # lines run together by their ascenders and descenders are twice as thick.
         if (len(xs_) < 6 or np.percentile(thickness, 90) > letter * MAX_LINE_THICKNESS
