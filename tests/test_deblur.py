@@ -14,6 +14,7 @@ from workbench.imaging.deblur import (
     TILE,
     Blur,
     _ink_tiles,
+    _kth_smallest,
     _smear_left,
     deblur,
     gaussian_kernel,
@@ -282,3 +283,16 @@ def test_a_defocused_page_whose_text_rhythm_looks_like_a_smear_is_not_undone_as_
     deblurred = next(s for s in pages[0].steps if s.name == "deblur").params
     assert deblurred["length"] == 0  # no box smear: at most the Gaussian guess and the defocus
     assert _error(pages, files.ground_truth.read_text(encoding="utf-8")) < 0.15
+
+
+def test_kth_smallest_matches_a_full_partition() -> None:
+    rng = np.random.default_rng(5)
+    sampled_peaks = rng.random(20_000).astype(np.float32)
+    sampled_peaks[:16 * 20:16] = 100.0  # 20 of the 1250 values sampled: 1.6% of the sample, 0.1% of all
+    for values in (rng.normal(size=20_000).astype(np.float32),  # spread out
+                   rng.integers(0, 40, 20_000).astype(np.float32),  # many ties
+                   np.concatenate([np.zeros(19_990, np.float32), rng.random(10).astype(np.float32) + 5]),  # a sample
+                   rng.random(37).astype(np.float32),  # shorter than the sample's stride needs
+                   sampled_peaks):  # the sample's top lies above the k-th smallest: all are partitioned
+        for k in (0, len(values) // 2, int(len(values) * 0.99), int(len(values) * 0.995), len(values) - 1):
+            assert _kth_smallest(values, k) == float(np.partition(values, k)[k]), (len(values), k)

@@ -19,7 +19,7 @@ import numpy as np
 
 from workbench.imaging import dewarp as dewarping
 from workbench.imaging.components import off_the_edge
-from workbench.imaging.deblur import Blur, deblur, measure_blur, measure_defocus, refocus
+from workbench.imaging.deblur import Blur, deblur, ink_tiles, measure_blur, measure_defocus, refocus
 from workbench.imaging.denoise import measure_noise, smooth
 from workbench.imaging.geometry import (
     map_points,
@@ -592,7 +592,9 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
 
     with rec.step(steps, "deblur") as step:
         same_photo = shake[0][1].scaled(scale_to_photo / shake[0][0]) if shake else None
-        blur = measure_blur(flat, same_photo=same_photo) if options.deblur else None
+        measured_on = flat  # its ink tiles serve the softness too, if it stays as it is
+        measured = ink_tiles(flat) if options.deblur else None
+        blur = measure_blur(flat, same_photo=same_photo, measured=measured) if options.deblur else None
         coarse = False
         if blur is not None and blur.found:
             flat = deblur(flat, blur, to_photo=transform.apply)
@@ -603,7 +605,8 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
         elif coarse := noise is not None and not smoothed and noise.coarse_found:
             flat = smooth(flat)
         # what a smear undone leaves soft; a page without letters has no text edges to measure
-        defocus = measure_defocus(flat) if options.deblur and letter is not None else None
+        defocus = (measure_defocus(flat, measured=measured if flat is measured_on else None)
+                   if options.deblur and letter is not None else None)
         if defocus is not None and defocus.found:
             flat = refocus(flat, defocus)
         # undoing a smear sharpens the grain with the letters: where it now drowns them, it is smoothed after
