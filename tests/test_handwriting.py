@@ -232,3 +232,18 @@ def test_a_handwritten_page_is_marked_for_transcription_by_hand(settings, db, tm
         assert len([ln for b in hand.blocks for ln in b.lines]) == 5
         assert texts["letter"] == ""
         assert not runs["typed"].handwriting and "Шляпникова" in texts["typed"]
+
+
+def test_a_speck_read_alone_as_a_sign_is_dropped_however_sure() -> None:
+    # 86000/carbon-024: specks below the signatures read as lines of "*" at 43 to 84
+    lines = [_line(0, ("Секретарь", 96.0), ("С.", 93.0), ("Гуреевъ", 88.0)),
+             _line(40, ("*", 84.0)), _line(80, ("°.", 60.0)), _line(120, ("|", 96.0)),
+             # signs that are text stay: a table's nil, a ditto mark, a signature's blank, a section sign and
+             # one read as "%." (the mending puts the sign back)
+             _line(160, ("—", 90.0)), _line(200, ("〃", 80.0)), _line(240, ("__", 70.0)), _line(280, ("%.", 92.0)),
+             _line(320, ("*", 80.0), ("*", 80.0), ("*", 80.0)),  # three: a separator
+             _line(360, ("*", 84.0), ("Примечание", 90.0))]  # a footnote's mark before its words
+    page = Page(1000, 1000, [Block(BBox(10, 0, 900, 400), lines)])
+    kept = drop_noise_lines(page)
+    assert kept.text.splitlines() == ["Секретарь С. Гуреевъ", "—", "〃", "__", "%.", "* * *", "* Примечание"]
+    assert [d["text"] for d in kept.steps[-1].params["dropped"]] == ["*", "°.", "|"]

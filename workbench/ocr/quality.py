@@ -4,8 +4,9 @@ On a printed page, specks, a page edge, a pencil mark or a stamp's rim read as s
 letters and signs, and a page edge left at the border of the image as a doubtful line of scraps, as a line
 near the top or bottom Tesseract all but rejects, or as ``|`` or a doubtful letter at the ends of lines or
 set apart from them; a stamp over the ends of lines reads as doubtful signs there (``[=``, ``[|``), and a
-grainy page's specks beyond the ends of the lines as doubtful scraps set apart from the text. Those are
-dropped from the reading and kept in the run's parameters.
+grainy page's specks beyond the ends of the lines as doubtful scraps set apart from the text, and a speck,
+a spot or a binding hole as a line of one sign (``*``), sure or not. Those are dropped from the reading and
+kept in the run's parameters.
 """
 
 from __future__ import annotations
@@ -56,6 +57,11 @@ EDGE_SIGNS = frozenset("|[]!/\\¦‖")  # what a page edge or a ruled line is re
 # signature's blank, a list number's stop read as ``‹.``) and stay however doubtful.
 SCRAP_SIGNS = EDGE_SIGNS | frozenset("{}~^<>=")
 EDGE_LINE_WORDS = 3  # a line this short with a number in it is a folio or a leaf number, however doubtful
+# A line of one or two such signs alone, however sure Tesseract is of it (``*`` at 84, ``\\`` at 66): a speck, a
+# spot of foxing or a binding hole, not text. Not ``%.`` or ``$.``: a section sign read so, which the mending
+# puts back (``§``); nor a dash or quote, a table's nil or a ditto mark.
+SPECK_SIGNS = frozenset("*<>\\/|`.,°~^=·•:;")
+MAX_SPECK = 2
 _LETTER_RUN = re.compile(r"[^\W\d_]+(?:['’ʼ-][^\W\d_]+)*")  # п'ять, Северо-Донецкой: one run
 _NUMBER = re.compile(r"[\d№]")
 
@@ -113,6 +119,12 @@ def is_noise_line(line: Line) -> bool:
     if not line.words or any(_NUMBER.search(w.text) for w in line.words):
         return False
     return _doubtful_scraps(line)
+
+
+def _lone_speck(line: Line) -> bool:
+    """One word of at most ``MAX_SPECK`` of the signs a speck reads as (``SPECK_SIGNS``): a speck read alone."""
+    text = "".join(w.text for w in line.words)
+    return len(line.words) == 1 and 0 < len(text) <= MAX_SPECK and set(text) <= SPECK_SIGNS
 
 
 def _margins(page: Page) -> tuple[float, float]:
@@ -212,7 +224,7 @@ def _is_stray(line: Line, page: Page) -> bool:
     line of real words there stays."""
     if not line.words:
         return True
-    if is_noise_line(line):
+    if is_noise_line(line) or _lone_speck(line):
         return True
     if _at_top_or_bottom(line.bbox, page) and _doubtful_scraps(line):
         return True
