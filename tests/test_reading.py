@@ -186,3 +186,61 @@ def test_a_tall_unsure_word_over_a_stamp_does_not_hide_the_line_below_it() -> No
     assert cer(" ".join(w.text for w in skipped.words), mended.steps[-1].params["added"][0]["text"]) < 0.05
     above.words[-1].confidence = 90.0
     assert missed_lines(layout, page) == []
+
+
+@pytest.mark.ocr
+def test_a_word_read_together_with_the_one_below_it_is_read_again_within_its_line() -> None:
+    """Where tight lines' strokes touch, Tesseract now and then draws one word's box down over the word below
+    and reads the two as a scrap it doubts (85000/blur-042: "Губпрофсовет" as "а" at 29, its box 80 px high
+    among 33); read again between its line's top and bottom, the word comes back. A sure word is left as read."""
+    from workbench.ocr.reading import _read_garbled_words
+    from workbench.ocr.tesseract import TesseractEngine
+
+    engine = TesseractEngine()
+    page = render(TEXT, size=26, width=1700)
+    layout = engine.recognize(page, languages="rus", timeout=120, psm=4)
+    lines = [line for line in layout.lines() if len(line.words) >= 4]
+    line, below = lines[0], lines[1]
+    word = line.words[1]
+    original = word.text
+    word.text, word.confidence = "а", 29.0
+    word.bbox = BBox(word.bbox.x0, word.bbox.y0, word.bbox.x1, below.bbox.y1)  # down over the line below
+    mended = _read_garbled_words(engine, layout, page, languages="rus", timeout=120)
+    assert cer(original, line.words[1].text) < 0.2 and line.words[1].confidence > 60
+    assert line.words[1].bbox.y1 < below.bbox.y0 + below.bbox.height // 2  # within its own line now
+    step = mended.steps[-1]
+    assert step.name == "garbled-words" and step.params["replaced"][0]["was"] == "а"
+
+    again = engine.recognize(page, languages="rus", timeout=120, psm=4)
+    sure = [line for line in again.lines() if len(line.words) >= 4][0].words[1]
+    sure.bbox = BBox(sure.bbox.x0, sure.bbox.y0, sure.bbox.x1, sure.bbox.y1 + 60)
+    sure.text = "ыыы"  # what a sure reading says stays, however tall its box
+    assert not [s for s in _read_garbled_words(engine, again, page, languages="rus", timeout=120).steps
+                if s.name == "garbled-words"]
+    assert sure.text == "ыыы"
+
+
+@pytest.mark.ocr
+def test_a_narrow_word_is_read_again_on_paper_wide_enough_for_tesseract(caplog: pytest.LogCaptureFixture) -> None:
+    """Tesseract's Sauvola thresholding fails on a crop narrower than 8 px ("whsize must be >= 2"): a word
+    squeezed between its neighbours is widened with paper and read; where Tesseract still fails (a crop a
+    few pixels each way) nothing is read again and the page's own reading stands."""
+    from workbench.ocr.reading import _read_alone
+    from workbench.ocr.tesseract import SAUVOLA, TesseractEngine
+
+    engine = TesseractEngine(thresholding=SAUVOLA)  # as the batch reads a prepared page
+    page = render(TEXT, size=26, width=1700)
+    layout = engine.recognize(page, languages="rus", timeout=120, psm=4)
+    line = next(line for line in layout.lines() if any(w.text == "и" for w in line.words))
+    letter = next(w for w in line.words if w.text == "и")
+    top, bottom = min(w.bbox.y0 for w in line.words), max(w.bbox.y1 for w in line.words)
+    with caplog.at_level("WARNING", logger="workbench.ocr.reading"):
+        read = _read_alone(engine, page, BBox(letter.bbox.x0 - 2, top, letter.bbox.x1 + 2, bottom),
+                           languages="rus", timeout=120)
+        assert [w.text for w in read] == ["и"]
+        assert letter.bbox.x0 - 2 <= read[0].bbox.x0 and read[0].bbox.x1 <= letter.bbox.x1 + 2  # page pixels
+        middle = (letter.bbox.x0 + letter.bbox.x1) // 2
+        _read_alone(engine, page, BBox(middle - 3, top, middle + 3, bottom), languages="rus", timeout=120)
+        assert not caplog.records  # 6 px wide: read on paper, not failed
+        assert _read_alone(engine, page, BBox(middle, top, middle + 3, top + 3), languages="rus", timeout=120) == []
+        assert "could not be read again" in caplog.records[-1].getMessage()

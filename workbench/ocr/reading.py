@@ -8,7 +8,9 @@ as sure of itself, or sure enough anyway. Now and then it leaves out one whole l
 stroke touching it): a row of unread ink as long and as high as a line is read alone and put back in its
 place when Tesseract is sure enough of it. A word box that is tall and unsure, drawn over a stamp's rim and
 the line below, is a garbled reading of something else and does not count as reading the ink it covers (it
-stays in the text, low in confidence, for the transcriber to see).
+stays in the text, low in confidence, for the transcriber to see). In a line of other words, such a word
+(often a word read together with the one below it, where tight lines' strokes touch) is read again alone
+between the line's top and bottom, and replaced when Tesseract is sure enough of that reading.
 
 The same picture region can instead split lines in two: the parts left of a stamp in one block, the parts
 right of it in another, read one block after the other, or put a block that starts lower first. On a page
@@ -23,6 +25,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
+from workbench.errors import OcrError
 from workbench.imaging.components import components
 from workbench.imaging.light import ink_mask
 from workbench.page import BBox, Block, Line, Page, Step, Word
@@ -44,6 +47,12 @@ MISSED_LINE_CONFIDENCE = 60.0
 GARBLED_CONFIDENCE = 50.0  # a word this unsure and this many times as high as the page's words is a garbled
 GARBLED_HEIGHT = 1.5  # reading of something else (a stamp's rim), not of the ink under its box
 MAX_MISSED_LINES = 3  # read alone at most: more such rows are a page of handwriting under a printed head
+# A garbled word in a line of words Tesseract read (its box taller than the line, as when tight lines' strokes
+# touch and a word is read together with the one below it) is read again alone, between its line's top and
+# bottom and between its neighbours, and replaced when Tesseract is this sure of that reading (at 64 to 70,
+# a scrap of a stamp read as letters, "ге поме", or a sign as "Ж"); at most so many a page.
+SURE_REREAD = 75.0
+MAX_GARBLED_WORDS = 12
 LINE_PSM = 7  # Tesseract: a single text line
 ONE_COLUMN_PSM = 4  # Tesseract: a single column of text: what a prepared page is
 # Two line pieces side by side may share a row when their heights overlap by this share of the smaller; a piece
@@ -57,14 +66,21 @@ class Reader(Protocol):
     def recognize(self, image: np.ndarray, *, languages: str, timeout: float, psm: int | None = None) -> Page: ...
 
 
-def _read_words(layout: Page) -> list[Word]:
-    """The words that count as reading the ink under them: not the tall unsure boxes Tesseract draws over a
-    stamp's rim and the line below it, which would hide a line it left out."""
+def _garbled(layout: Page) -> set[int]:
+    """The ids of the page's tall unsure words: boxes Tesseract draws over a stamp's rim and the line below it,
+    or over a word and the one under it, garbled readings of something else than the ink under them."""
     words = list(layout.words())
     if not words:
-        return words
+        return set()
     height = float(np.median([w.bbox.height for w in words]))
-    return [w for w in words if not (w.confidence < GARBLED_CONFIDENCE and w.bbox.height > GARBLED_HEIGHT * height)]
+    return {id(w) for w in words if w.confidence < GARBLED_CONFIDENCE and w.bbox.height > GARBLED_HEIGHT * height}
+
+
+def _read_words(layout: Page) -> list[Word]:
+    """The words that count as reading the ink under them: not the garbled ones, which would hide a line
+    Tesseract left out."""
+    garbled = _garbled(layout)
+    return [w for w in layout.words() if id(w) not in garbled]
 
 
 def _unread(layout: Page, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -141,6 +157,70 @@ def _read_missed_lines(engine: Reader, layout: Page, image: np.ndarray, *, langu
     return layout
 
 
+def _read_garbled_words(engine: Reader, layout: Page, image: np.ndarray, *, languages: str,
+                        timeout: float) -> Page:
+    """The page with each garbled word in a line of other words read again alone (one line, ``LINE_PSM``)
+    between the top and bottom of those words, and put in its place when Tesseract is sure enough of that
+    reading; a ``garbled-words`` step lists what was replaced."""
+    garbled = _garbled(layout)
+    replaced: list[dict[str, object]] = []
+    for line in layout.lines():
+        others = [w for w in line.words if id(w) not in garbled]
+        if len(others) < 2 or len(others) == len(line.words) or len(replaced) >= MAX_GARBLED_WORDS:
+            continue
+        top, bottom = min(w.bbox.y0 for w in others), max(w.bbox.y1 for w in others)
+        pad = max(2, (bottom - top) // 6)
+        words: list[Word] = []
+        changed = False
+        for i, word in enumerate(line.words):
+            if id(word) not in garbled or len(replaced) >= MAX_GARBLED_WORDS:
+                words.append(word)
+                continue
+            # clear of the neighbours, whose edges would be read as signs at the word's ends
+            left = line.words[i - 1].bbox.x1 + 1 if i else 0
+            right = line.words[i + 1].bbox.x0 - 1 if i + 1 < len(line.words) else image.shape[1]
+            x0, x1 = max(left, word.bbox.x0 - 2 * pad, 0), min(right, word.bbox.x1 + 2 * pad, image.shape[1])
+            y0 = max(0, top - pad)
+            if x1 - x0 < 2:
+                words.append(word)
+                continue
+            read = _read_alone(engine, image, BBox(x0, y0, x1, min(image.shape[0], bottom + pad)),
+                               languages=languages, timeout=timeout)
+            confidence = float(np.mean([w.confidence for w in read])) if read else 0.0
+            if confidence < SURE_REREAD or not any(ch.isalpha() for w in read for ch in w.text):
+                words.append(word)
+                continue
+            words.extend(read)
+            changed = True
+            replaced.append({"box": [word.bbox.x0, word.bbox.y0, word.bbox.x1, word.bbox.y1], "was": word.text,
+                             "confidence_was": round(word.confidence, 1), "text": " ".join(w.text for w in read),
+                             "confidence": round(confidence, 1)})
+        if changed:
+            line.words = words
+            line.bbox = BBox.enclosing([w.bbox for w in words])
+    if replaced:
+        layout.steps = [*layout.steps, Step("garbled-words", {"replaced": replaced}, 0.0)]
+    return layout
+
+
+def _read_alone(engine: Reader, image: np.ndarray, box: BBox, *, languages: str, timeout: float) -> list[Word]:
+    """The words Tesseract reads in ``box`` of the page as one line, in page pixels; none when it fails (the
+    page's own reading stands). A box narrower than high is widened with paper: a narrow word's crop alone is
+    too small for Tesseract's thresholding."""
+    crop = image[box.y0:box.y1, box.x0:box.x1]
+    margin = max(0, crop.shape[0] - crop.shape[1])
+    if margin:
+        crop = cv2.copyMakeBorder(crop, 0, 0, margin, margin, cv2.BORDER_CONSTANT, value=255)
+    try:
+        found = list(engine.recognize(crop, languages=languages, timeout=timeout, psm=LINE_PSM).words())
+    except OcrError as exc:
+        log.warning("a word could not be read again: %s", exc)
+        return []
+    dx, dy = box.x0 - margin, box.y0
+    return [Word(w.text, BBox(w.bbox.x0 + dx, w.bbox.y0 + dy, w.bbox.x1 + dx, w.bbox.y1 + dy), w.confidence)
+            for w in found]
+
+
 def _overlap(a: BBox, b: BBox) -> float:
     """The share of ``a``'s area that ``b`` covers."""
     w = min(a.x1, b.x1) - max(a.x0, b.x0)
@@ -179,7 +259,8 @@ def read_page(engine: Reader, image: np.ndarray, *, languages: str, timeout: flo
     ink, unread_mask = _unread(layout, image)
     unread = _share(ink, unread_mask)
     if unread <= MAX_UNREAD:
-        return _read_missed_lines(engine, layout, image, languages=languages, timeout=timeout, unread=unread_mask)
+        layout = _read_missed_lines(engine, layout, image, languages=languages, timeout=timeout, unread=unread_mask)
+        return _read_garbled_words(engine, layout, image, languages=languages, timeout=timeout)
     block = engine.recognize(image, languages=languages, timeout=timeout, psm=BLOCK_PSM)
     unread_block = unread_ink(block, image)
     confidence, confidence_block = layout.mean_confidence or 0.0, block.mean_confidence or 0.0
@@ -190,7 +271,8 @@ def read_page(engine: Reader, image: np.ndarray, *, languages: str, timeout: flo
     chosen.steps = [*chosen.steps, Step("second-look", {
         "unread": round(unread, 3), "unread_as_block": round(unread_block, 3), "psm": BLOCK_PSM, "kept": kept,
         "confidence": round(confidence, 1), "confidence_as_block": round(confidence_block, 1)}, 0.0)]
-    return _read_missed_lines(engine, chosen, image, languages=languages, timeout=timeout)
+    chosen = _read_missed_lines(engine, chosen, image, languages=languages, timeout=timeout)
+    return _read_garbled_words(engine, chosen, image, languages=languages, timeout=timeout)
 
 
 def _row_overlap(left: BBox, right: BBox) -> float:
