@@ -247,3 +247,26 @@ def test_a_speck_read_alone_as_a_sign_is_dropped_however_sure() -> None:
     kept = drop_noise_lines(page)
     assert kept.text.splitlines() == ["Секретарь С. Гуреевъ", "—", "〃", "__", "%.", "* * *", "* Примечание"]
     assert [d["text"] for d in kept.steps[-1].params["dropped"]] == ["*", "°.", "|"]
+
+
+def test_grain_along_the_page_s_edge_read_at_the_ends_of_lines_is_dropped() -> None:
+    # 84000/faded-021: the grainy right edge of a faded page, beyond a heading's short lines, read as `Е".`,
+    # `| 1` and `< 2%` at 0 to 45 (the rule for letters alone asks under 25 and no number)
+    def word(text: str, x0: int, y: int, x1: int, confidence: float) -> Word:
+        return _word(text, x0, y, x1, confidence, height=30)
+
+    line = _line_of
+    heading = line(word("ПРАВЛЕНІЕ", 561, 100, 758, 92.0), word("Е\".", 2114, 100, 2152, 28.0))
+    district = line(word("Сумского", 452, 200, 627, 81.0), word("уѣзда", 650, 200, 758, 24.0),
+                    word("|", 1636, 200, 1639, 20.0), word("1", 2136, 200, 2151, 45.0))
+    dated = line(word("31", 432, 300, 473, 93.0), word("января", 498, 300, 624, 95.0),
+                 word("<", 2060, 300, 2063, 0.0), word("2%", 2118, 300, 2152, 25.0))
+    # what stays: a sure folio at the border, a doubtful number or word there, doubtful scraps not at the border
+    folio = line(word("Справка", 300, 400, 450, 90.0), word("38", 2110, 400, 2152, 91.0))
+    spread = line(word("Петровский", 3, 500, 200, 15.0), word("12.900", 230, 500, 330, 20.0),
+                  word("верно", 900, 500, 1000, 80.0), word("сдано", 1020, 500, 1120, 80.0))
+    inside = line(word("Секретарь", 300, 600, 480, 96.0), word("1", 1500, 600, 1515, 40.0))
+    page = Page(2152, 3000, [Block(BBox(0, 0, 2152, 700), [heading, district, dated, folio, spread, inside])])
+    kept = drop_noise_lines(page)
+    assert kept.text.splitlines() == ["ПРАВЛЕНІЕ", "Сумского уѣзда", "31 января", "Справка 38",
+                                      "Петровский 12.900 верно сдано", "Секретарь 1"]

@@ -52,6 +52,10 @@ EDGE_ZONE = 0.05
 # grain beyond the text, not text
 APART_GAP = 3.0
 EDGE_SIGNS = frozenset("|[]!/\\¦‖")  # what a page edge or a ruled line is read as
+# Scraps this short (``Е".``, ``2%``, ``1``), all doubted, set apart from a line's text and reaching the border of
+# the page image: the grain along the page's edge; a doubtful word or number there (``Петровскай 12.900`` at
+# the border of a spread's page) is longer
+BORDER_SCRAP = 3
 # Signs a typist never puts alone at a line's end: a doubtful word of signs with one of them is a scrap of a
 # stamp or an edge. Dashes, quotes, ditto marks, underscores and stops are text (a table's nil, a
 # signature's blank, a list number's stop read as ``‹.``) and stay however doubtful.
@@ -188,29 +192,40 @@ def _grain_read_as_letters(words: list[Word]) -> bool:
             and sum(w.confidence for w in words) / len(words) < EDGE_LINE_CONFIDENCE)
 
 
-def _set_apart_scraps(line: Line) -> set[int]:
+def _set_apart_scraps(line: Line, page: Page) -> set[int]:
     """The indices of words at a line's end, or its start, set apart from its text by a gap of more than
-    APART_GAP letter heights, that are all together letters Tesseract all but rejects: a grainy page's
-    specks beyond the text, not a word of it. A name set apart (a signature's ``Ткач``), a date, a number,
-    a lone letter in a table's column read at all surely, and the signs a typist types (a table's nil, a
-    ditto mark, a signature's blank) stay."""
+    APART_GAP letter heights, that are all together letters Tesseract all but rejects (a grainy page's
+    specks beyond the text, not a word of it), or that reach the border of the page image and Tesseract
+    doubts them all, scraps of three characters at most, numbers or not (the grain along a page's edge read
+    as ``Е".``, ``< 2%`` or ``| 1``). A name set apart (a signature's ``Ткач``), a date, a number, a lone
+    letter in a table's column read at all surely, and the signs a typist types (a table's nil, a ditto mark,
+    a signature's blank) stay."""
     words = line.words
     if is_noise_line(line):  # the whole line goes; what was left of it might pass for text
         return set()
+    mx, _ = _margins(page)
     gone: set[int] = set()
     for i in range(1, len(words)):  # the leftmost gap with only scraps right of it
-        if _set_apart(words[i - 1], words[i], words[i - 1]) and _grain_read_as_letters(words[i:]):
+        if _set_apart(words[i - 1], words[i], words[i - 1]) and (
+                _grain_read_as_letters(words[i:])
+                or (words[-1].bbox.x1 >= page.width - mx and _border_grain(words[i:]))):
             gone.update(range(i, len(words)))
             break
     for i in range(len(words) - 1, 0, -1):  # the rightmost gap with only scraps left of it
-        if _set_apart(words[i - 1], words[i], words[i]) and _grain_read_as_letters(words[:i]):
+        if _set_apart(words[i - 1], words[i], words[i]) and (
+                _grain_read_as_letters(words[:i]) or (words[0].bbox.x0 <= mx and _border_grain(words[:i]))):
             gone.update(range(i))
             break
     return gone if len(gone) < len(words) else set()  # a line all scraps is a stray line's to drop
 
 
+def _border_grain(words: list[Word]) -> bool:
+    """Scraps of at most ``BORDER_SCRAP`` characters, all doubted: grain, not a doubtful word or number."""
+    return all(w.confidence < NOISE_LINE_CONFIDENCE and len(w.text) <= BORDER_SCRAP for w in words)
+
+
 def _without_edge_words(line: Line, page: Page) -> Line:
-    apart = _set_apart_scraps(line)
+    apart = _set_apart_scraps(line, page)
     kept = [w for i, w in enumerate(line.words)
             if not (i in apart or _is_edge_word(w, page) or _is_set_apart_sign(line, i))]
     if len(kept) == len(line.words):
