@@ -13,11 +13,11 @@ from workbench.imaging.deblur import (
     MIN_SOFT_EDGE,
     TILE,
     Blur,
-    _ink_tiles,
     _kth_smallest,
     _smear_left,
     deblur,
     gaussian_kernel,
+    ink_tiles,
     line_gaussian,
     measure_blur,
     measure_defocus,
@@ -56,7 +56,9 @@ def test_a_smear_across_upright_strokes_is_measured_to_its_own_direction(length:
 
 @pytest.mark.parametrize(("length", "angle"), [(10, 30.0), (9, 80.0)])
 def test_undoing_twice_the_smear_leaves_the_true_one_standing(length: int, angle: float) -> None:
-    tiles = _ink_tiles(smeared(page_text(), length, angle))
+    measured = ink_tiles(smeared(page_text(), length, angle))
+    assert measured is not None
+    tiles = measured.tiles
 
     def undone(guess: int) -> list[np.ndarray]:
         kernel = motion_kernel(guess, angle)
@@ -296,3 +298,13 @@ def test_kth_smallest_matches_a_full_partition() -> None:
                    sampled_peaks):  # the sample's top lies above the k-th smallest: all are partitioned
         for k in (0, len(values) // 2, int(len(values) * 0.99), int(len(values) * 0.995), len(values) - 1):
             assert _kth_smallest(values, k) == float(np.partition(values, k)[k]), (len(values), k)
+
+
+def test_blur_and_softness_measured_on_tiles_given_are_those_measured_on_the_page() -> None:
+    # the pipeline hands both measures the page's ink tiles once, when the page did not change between them
+    for page in (page_text(), smeared(page_text(), 12, 30.0), defocused(page_text(), 2.0)):
+        measured = ink_tiles(page)
+        assert measured is not None and len(measured.tiles) == len(measured.origins)
+        assert measure_blur(page, measured=measured) == measure_blur(page)
+        assert measure_defocus(page, measured=measured) == measure_defocus(page)
+    assert ink_tiles(np.full((100, 100), 255, np.uint8)) is None  # smaller than a tile

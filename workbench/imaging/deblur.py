@@ -171,11 +171,6 @@ def _derivative(to_photo: Callable[[np.ndarray], np.ndarray], point: tuple[float
     return np.column_stack([(ends[0] - ends[1]) / (2 * d), (ends[2] - ends[3]) / (2 * d)])
 
 
-def _ink_tiles(grey: np.ndarray) -> list[np.ndarray]:
-    """The ``TILES`` tiles of the page with the most contrast: text, not margin."""
-    return _tiles_at(grey, _ink_tile_origins(grey))
-
-
 @dataclass(slots=True)
 class InkTiles:
     """A page's ``TILES`` tiles with the most contrast, stacked, and their gradients: measured once for both
