@@ -637,7 +637,7 @@ def normalize_contrast(grey: np.ndarray, *, target: float = 90.0) -> np.ndarray:
 # there and counts as pale too: looked for at full size, dark pixels left 12 of the pages darkened below
 # undarkened, 9 of them reading worse so (2000/faded-021 0.47% -> 2.35%, 78000/faded-022 0.0% -> 1.8%), 2
 # better; the 90 clean scans of fifteen plans measured at most 0.04 either way.
-# Where MIN_PALE_SHARE of the letters are pale, the mid-greys are darkened by a gamma of
+# Where MIN_PALE_SHARE of the letters are pale, the text's greys are darkened by a gamma of
 # PALE_GAMMA (185 -> 157, 200 -> 177, 230 -> 218; black and white stay). Only on a sharp page: on a soft one (a
 # smear or defocus undone, grain smoothed; with deblurring off, softness is not measured and nothing is
 # darkened) the pale letters are the blur's outskirts, and darkened they thicken and run together
@@ -645,10 +645,19 @@ def normalize_contrast(grey: np.ndarray, *, target: float = 90.0) -> np.ndarray:
 # 72000-83000 with such a share: 83000/mixed-048 9.6% -> 2.2%, 75000/faded-022 6.5% -> 1.7%, 83000/faded-022
 # 4.5% -> 0.5%, 77000/mixed-048 8.3% -> 4.4%, 76000/faded-021 3.4% -> 0.8%, 16 more better; worse
 # 73000/mixed-049 18.9% -> 22.0% (faded carbon under a stamp) and five by 0.1 to 0.6 points (benchmarks/README.md).
+# Only the text is darkened: letter-tall components darker than DEEPEN_LOW (the palest words are lighter than
+# PALE_LOW), and PALE_REACH pixels about them. The whole page's mid-greys, darkened alike, took in the grain of
+# a noisy page and the show-through about its lines, which Tesseract then read as signs and words
+# (89000/mixed-049, faded in a shadow: 7.2% left as it was, 15.6% darkened whole, 5.3% its text only;
+# 87000/mixed-049, faded with show-through: 5.2%, 17.5%, 10.0%). Of the 13 pages of plans 1923-2000 and
+# 87000-89000 with such a share, 5 read better so than darkened whole, 6 the same (within 0.1 points), 2
+# worse by 0.2 (2000/faded-021 0.5% -> 0.7%, 89000/faded-023 0.5% -> 0.7%); 83000/mixed-048 2.2% -> 3.2%.
 PALE_LOW = 200
 PALE_DARK = 100
 MIN_PALE_SHARE = 0.15
 PALE_GAMMA = 1.5
+DEEPEN_LOW = 225
+PALE_REACH = 2  # page pixels about the text darkened with it: its softer edge
 _PALE_TABLE = np.clip(255.0 * (np.arange(256) / 255.0) ** PALE_GAMMA, 0, 255).astype(np.uint8)
 
 
@@ -668,9 +677,19 @@ def pale_share(grey: np.ndarray, letter: float) -> float:
     return int(np.count_nonzero(letters & ~dark)) / found if found else 0.0
 
 
-def deepen_pale(grey: np.ndarray) -> np.ndarray:
-    """A toned page's mid-greys darkened (``PALE_GAMMA``): pale letters brought toward the usual ink."""
-    return cv2.LUT(grey, _PALE_TABLE)
+def deepen_pale(grey: np.ndarray, letter: float) -> np.ndarray:
+    """A toned page's letters and words darkened (``PALE_GAMMA``) toward the usual ink, the pale ones with them;
+    the grain and show-through between them as they were. ``letter``: the letters' height."""
+    half, size = halve(grey), letter / 2
+    _, mask = cv2.threshold(half, DEEPEN_LOW - 1, 255, cv2.THRESH_BINARY_INV)
+    count, labels, stats, _ = components(mask)
+    height = stats[:, cv2.CC_STAT_HEIGHT]
+    text = (height >= 0.35 * size) & (height <= 1.6 * size)  # letters and words, as wide as they run
+    text[0] = False
+    where = cv2.resize(np.take(np.where(text, 255, 0).astype(np.uint8), labels), (grey.shape[1], grey.shape[0]),
+                       interpolation=cv2.INTER_NEAREST)
+    where = cv2.dilate(where, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * PALE_REACH + 1, 2 * PALE_REACH + 1)))
+    return np.where(where > 0, cv2.LUT(grey, _PALE_TABLE), grey)
 
 
 def paper_colour(bgr: np.ndarray) -> tuple[float, float, float]:

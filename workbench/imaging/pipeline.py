@@ -633,7 +633,7 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
         if sharp and letter is not None:
             pale = pale_share(grey, letter * zoom)
             if deepened := pale >= MIN_PALE_SHARE:
-                grey = deepen_pale(grey)
+                grey = deepen_pale(grey, letter * zoom)
             step.params.update({"pale": round(pale, 3), "deepened": deepened})
     rec.show(f"{tag}contrast", grey)
 
