@@ -21,6 +21,10 @@ MIN_PAGE_INK = 300  # pixels of letter-like ink on the small copy: fewer tell no
 MIN_TEXT_INSIDE = 0.85  # a page quad must hold this share of the photo's letter-like ink,
 MIN_TEXT_MOST = 0.6  # or this share when the ink outside is this much sparser than inside it:
 MAX_SPECK_DENSITY = 0.25  # the grain of a pale table, not text the quad cuts off
+# A quad of straight lines must have no text within this share of the long side beyond its sides, as densely as
+# text lies within it: a pencil stroke across a page whose corner lay outside the frame was taken for its bottom
+# edge, and the lines below it were left out (90000/mixed-051 of the benchmark: 36.5% CER).
+RUN_PAST = 0.03
 MAX_TEXT_CUT_OFF = 0.05  # share of the text inside a quad's own outline that the quad may leave out,
 # unless what it leaves out is as sparse as MAX_SPECK_DENSITY says the grain of a table is
 # A page has margins: a band just inside each of its edges is blank along nearly all its length. An outline
@@ -218,6 +222,17 @@ def _cuts_off_text(text: np.ndarray, outline: np.ndarray, area_mask: np.ndarray)
     inside = area_mask == 1
     inside_density = int(np.count_nonzero(text & inside)) / max(int(np.count_nonzero(inside)), 1)
     return cut / max(int(np.count_nonzero(left_out)), 1) > MAX_SPECK_DENSITY * inside_density
+
+
+def _text_runs_past(text: np.ndarray, area_mask: np.ndarray, reach: int) -> bool:
+    """Whether the text lies as densely just outside a quad (within ``reach`` of it) as inside it, by more than
+    the sparse grain of a table (MAX_SPECK_DENSITY): the quad's side runs across the page, not along its edge."""
+    inside = (area_mask == 1).astype(np.uint8)
+    near = cv2.dilate(inside, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * reach + 1, 2 * reach + 1)))
+    beyond = (near == 1) & (area_mask == 0)
+    inside_density = np.count_nonzero(text & (inside == 1)) / max(int(np.count_nonzero(inside)), 1)
+    beyond_density = np.count_nonzero(text & beyond) / max(int(np.count_nonzero(beyond)), 1)
+    return beyond_density > MAX_SPECK_DENSITY * inside_density
 
 
 def _contour_outlines(masks: list[tuple[str, np.ndarray]], min_area: float) -> list[_Outline]:
@@ -437,6 +452,10 @@ def _best(outlines: list[_Outline], ink: np.ndarray, edges: np.ndarray) -> PageQ
             return False
         # a quad drawn from a larger outline cuts part of it off: that part must not hold the page's text
         if candidate.method != "lines" and _cuts_off_text(text, candidate.outline, area_mask):
+            return False
+        # a quad of straight lines may take a line drawn on the page for its edge: the text must not run past it
+        reach = max(2, round(RUN_PAST * max(width, height)))
+        if candidate.method == "lines" and _text_runs_past(text, area_mask, reach):
             return False
         return _margin_cover(ink, inset(candidate.outline, MARGIN_INSET), band) <= MAX_MARGIN_COVER
 
