@@ -232,7 +232,7 @@ def _text_runs_past(text: np.ndarray, area_mask: np.ndarray, reach: int) -> bool
     beyond = (near == 1) & (area_mask == 0)
     inside_density = np.count_nonzero(text & (inside == 1)) / max(int(np.count_nonzero(inside)), 1)
     beyond_density = np.count_nonzero(text & beyond) / max(int(np.count_nonzero(beyond)), 1)
-    return beyond_density > MAX_SPECK_DENSITY * inside_density
+    return bool(beyond_density > MAX_SPECK_DENSITY * inside_density)
 
 
 def _contour_outlines(masks: list[tuple[str, np.ndarray]], min_area: float) -> list[_Outline]:
