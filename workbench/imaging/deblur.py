@@ -237,7 +237,7 @@ def _ink_tile_origins(grey: np.ndarray) -> list[tuple[int, int]]:
     square = (cells * cells).mean(axis=(1, 3))
     variance = square - mean * mean
     spread = variance[:-1, :-1] + variance[1:, :-1] + variance[:-1, 1:] + variance[1:, 1:]  # 2 x 2 cells a tile
-    if (spread.shape[0] - 2) * (spread.shape[1] - 2) >= TILES:  # enough tiles clear of the border
+    if max(0, spread.shape[0] - 2) * max(0, spread.shape[1] - 2) >= TILES:  # enough tiles clear of the border
         spread[[0, -1], :] = -1.0
         spread[:, [0, -1]] = -1.0
     order = np.argsort(spread.ravel())[::-1][:TILES]
