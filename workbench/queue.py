@@ -54,7 +54,10 @@ def make_celery(settings: Settings) -> Celery:
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
         task_default_queue=settings.queue_name,
-        broker_transport_options={"visibility_timeout": settings.queue_visibility_timeout},
+        # a worker killed while it restored a dead worker's tasks holds Redis's restore lock until it expires
+        # (kombu's default, 300 s): no longer than the visibility timeout, or a short one waits for the lock
+        broker_transport_options={"visibility_timeout": settings.queue_visibility_timeout,
+                                  "unacked_mutex_expire": min(300.0, settings.queue_visibility_timeout)},
         broker_connection_retry_on_startup=True,
         task_serializer="json",
         accept_content=["json"],
