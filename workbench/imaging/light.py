@@ -661,17 +661,26 @@ PALE_REACH = 2  # page pixels about the text darkened with it: its softer edge
 _PALE_TABLE = np.clip(255.0 * (np.arange(256) / 255.0) ** PALE_GAMMA, 0, 255).astype(np.uint8)
 
 
+def _letter_tall(half: np.ndarray, level: int, size: float) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """The components of a half-size toned page darker than ``level`` (count, labels, stats) and which of them
+    are as tall as its letters (``size``, at half size), the background never."""
+    _, mask = cv2.threshold(half, level - 1, 255, cv2.THRESH_BINARY_INV)
+    count, labels, stats, _ = components(mask)
+    height = stats[:, cv2.CC_STAT_HEIGHT]
+    tall = (height >= 0.35 * size) & (height <= 1.6 * size)
+    tall[0] = False
+    return count, labels, stats, tall
+
+
 def pale_share(grey: np.ndarray, letter: float) -> float:
     """Of the letter-sized components of a toned page (``letter``: its letters' height), the share with no
     pixel darker than ``PALE_DARK``, all measured at half size."""
     half, size = halve(grey), letter / 2
-    _, mask = cv2.threshold(half, PALE_LOW - 1, 255, cv2.THRESH_BINARY_INV)
-    count, labels, stats, _ = components(mask)
+    count, labels, stats, tall = _letter_tall(half, PALE_LOW, size)
     if count <= 1:
         return 0.0
-    height, width = stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_WIDTH]
-    letters = (height >= 0.35 * size) & (height <= 1.6 * size) & (width >= 2) & (width <= 2.5 * size)
-    letters[0] = False
+    width = stats[:, cv2.CC_STAT_WIDTH]
+    letters = tall & (width >= 2) & (width <= 2.5 * size)
     dark = np.bincount(labels[half < PALE_DARK], minlength=count) > 0
     found = int(np.count_nonzero(letters))
     return int(np.count_nonzero(letters & ~dark)) / found if found else 0.0
@@ -680,12 +689,7 @@ def pale_share(grey: np.ndarray, letter: float) -> float:
 def deepen_pale(grey: np.ndarray, letter: float) -> np.ndarray:
     """A toned page's letters and words darkened (``PALE_GAMMA``) toward the usual ink, the pale ones with them;
     the grain and show-through between them as they were. ``letter``: the letters' height."""
-    half, size = halve(grey), letter / 2
-    _, mask = cv2.threshold(half, DEEPEN_LOW - 1, 255, cv2.THRESH_BINARY_INV)
-    count, labels, stats, _ = components(mask)
-    height = stats[:, cv2.CC_STAT_HEIGHT]
-    text = (height >= 0.35 * size) & (height <= 1.6 * size)  # letters and words, as wide as they run
-    text[0] = False
+    _, labels, _, text = _letter_tall(halve(grey), DEEPEN_LOW, letter / 2)  # letters and words, as wide as they run
     where = cv2.resize(np.take(np.where(text, 255, 0).astype(np.uint8), labels), (grey.shape[1], grey.shape[0]),
                        interpolation=cv2.INTER_NEAREST)
     where = cv2.dilate(where, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * PALE_REACH + 1, 2 * PALE_REACH + 1)))

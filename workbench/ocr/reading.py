@@ -139,11 +139,9 @@ def _read_missed_lines(engine: Reader, layout: Page, image: np.ndarray, *, langu
     read_boxes = [w.bbox for w in _read_words(layout)]
     for box in missed_lines(layout, image, unread)[:MAX_MISSED_LINES]:
         pad = max(4, box.height // 2)
-        x0, y0 = max(0, box.x0 - pad), max(0, box.y0 - pad)
-        strip = image[y0:min(image.shape[0], box.y1 + pad), x0:min(image.shape[1], box.x1 + pad)]
-        read = engine.recognize(strip, languages=languages, timeout=timeout, psm=LINE_PSM)
-        shifted = (Word(w.text, BBox(w.bbox.x0 + x0, w.bbox.y0 + y0, w.bbox.x1 + x0, w.bbox.y1 + y0), w.confidence)
-                   for w in read.words())
+        strip = BBox(max(0, box.x0 - pad), max(0, box.y0 - pad), min(image.shape[1], box.x1 + pad),
+                     min(image.shape[0], box.y1 + pad))
+        shifted = _read_line(engine, image, strip, languages=languages, timeout=timeout)
         # the strip's margin may catch a piece of a neighbouring line, already read
         words = [w for w in shifted if not any(_overlap(w.bbox, other) > 0.5 for other in read_boxes)]
         confidence = float(np.mean([w.confidence for w in words])) if words else 0.0
@@ -204,18 +202,22 @@ def _read_garbled_words(engine: Reader, layout: Page, image: np.ndarray, *, lang
 
 
 def _read_alone(engine: Reader, image: np.ndarray, box: BBox, *, languages: str, timeout: float) -> list[Word]:
-    """The words Tesseract reads in ``box`` of the page as one line, in page pixels; none when it fails (the
-    page's own reading stands). A box narrower than high is widened with paper: a narrow word's crop alone is
-    too small for Tesseract's thresholding."""
+    """``_read_line``, or no words when Tesseract fails on the crop: the page's own reading stands."""
+    try:
+        return _read_line(engine, image, box, languages=languages, timeout=timeout)
+    except OcrError as exc:
+        log.warning("a word could not be read again: %s", exc)
+        return []
+
+
+def _read_line(engine: Reader, image: np.ndarray, box: BBox, *, languages: str, timeout: float) -> list[Word]:
+    """The words Tesseract reads in ``box`` of the page as one line (``LINE_PSM``), in page pixels. A box
+    narrower than high is widened with paper: too small a crop fails Tesseract's thresholding."""
     crop = image[box.y0:box.y1, box.x0:box.x1]
     margin = max(0, crop.shape[0] - crop.shape[1])
     if margin:
         crop = cv2.copyMakeBorder(crop, 0, 0, margin, margin, cv2.BORDER_CONSTANT, value=255)
-    try:
-        found = list(engine.recognize(crop, languages=languages, timeout=timeout, psm=LINE_PSM).words())
-    except OcrError as exc:
-        log.warning("a word could not be read again: %s", exc)
-        return []
+    found = engine.recognize(crop, languages=languages, timeout=timeout, psm=LINE_PSM).words()
     dx, dy = box.x0 - margin, box.y0
     return [Word(w.text, BBox(w.bbox.x0 + dx, w.bbox.y0 + dy, w.bbox.x1 + dx, w.bbox.y1 + dy), w.confidence)
             for w in found]
@@ -259,8 +261,7 @@ def read_page(engine: Reader, image: np.ndarray, *, languages: str, timeout: flo
     ink, unread_mask = _unread(layout, image)
     unread = _share(ink, unread_mask)
     if unread <= MAX_UNREAD:
-        layout = _read_missed_lines(engine, layout, image, languages=languages, timeout=timeout, unread=unread_mask)
-        return _read_garbled_words(engine, layout, image, languages=languages, timeout=timeout)
+        return _read_again(engine, layout, image, languages=languages, timeout=timeout, unread=unread_mask)
     block = engine.recognize(image, languages=languages, timeout=timeout, psm=BLOCK_PSM)
     unread_block = unread_ink(block, image)
     confidence, confidence_block = layout.mean_confidence or 0.0, block.mean_confidence or 0.0
@@ -271,8 +272,14 @@ def read_page(engine: Reader, image: np.ndarray, *, languages: str, timeout: flo
     chosen.steps = [*chosen.steps, Step("second-look", {
         "unread": round(unread, 3), "unread_as_block": round(unread_block, 3), "psm": BLOCK_PSM, "kept": kept,
         "confidence": round(confidence, 1), "confidence_as_block": round(confidence_block, 1)}, 0.0)]
-    chosen = _read_missed_lines(engine, chosen, image, languages=languages, timeout=timeout)
-    return _read_garbled_words(engine, chosen, image, languages=languages, timeout=timeout)
+    return _read_again(engine, chosen, image, languages=languages, timeout=timeout)
+
+
+def _read_again(engine: Reader, layout: Page, image: np.ndarray, *, languages: str, timeout: float,
+                unread: np.ndarray | None = None) -> Page:
+    """The page's reading with the lines it skipped and the words it garbled read alone."""
+    layout = _read_missed_lines(engine, layout, image, languages=languages, timeout=timeout, unread=unread)
+    return _read_garbled_words(engine, layout, image, languages=languages, timeout=timeout)
 
 
 def _row_overlap(left: BBox, right: BBox) -> float:
