@@ -400,6 +400,20 @@ def test_an_ink_nearer_the_texts_colour_than_NEAR_ANGLE_is_removed_only_where_it
     with monkeypatch.context() as patched:  # taken for a far ink, it would be left as lying on the text
         patched.setattr(light, "NEAR_ANGLE", MIN_ANGLE)
         assert removal_region(sprinkled, model).where == "on the text"
+    # the ring, and that colour in specks of a few pixels all over the page (a dark page's colour noise): the
+    # specks' places, each grown by the reach, cover more of the page than the ring's, but the ring holds most
+    # of the colour's pixels, and is removed
+    specked = colour.copy()
+    dots = np.zeros(page.shape, bool)
+    for y in range(30, page.shape[0] - 30, 90):
+        for x in range(30, page.shape[1] - 30, 90):
+            if np.hypot(x - 700, y - 150) > 200:
+                dots[y:y + 3, x:x + 3] = True
+    specked[dots] = (215, 135, 160)
+    found = removal_region(specked, model)
+    assert found.where == "region" and found.mask is not None and found.mask[150, 580]
+    grown = cv2.dilate(dots.astype(np.uint8), np.ones((25, 25), np.uint8))
+    assert grown.sum() > (cv2.dilate(stamp, np.ones((25, 25), np.uint8)) > 0).sum()  # by area, the specks'
     assert not model.everywhere  # a near ink is never removed over the whole page
     # the pipeline leaves it, and tones the page as one ink: the same as if no second ink had been looked for
     left, one = (prepare(as_photo(strewn), PipelineOptions(upside_down=False, remove_colours=remove))[0]
