@@ -61,6 +61,12 @@ def test_ink_under_a_burnt_out_lamp_is_deepened_though_the_noise_there_is_grainy
     light[int(0.4 * flat.shape[0]):] = 255  # the lamp lights more than half the page
     lifted = lift_glare(flat, measure_glare(flat, light, 255.0))
     assert _depth(lifted, under) == pytest.approx(_depth(flat, ~under), rel=0.2)
+    # a lamp that burns out all but a strip of the page (its top eighth): the strip still tells it from a page
+    # photographed bright all over
+    most = np.full(flat.shape, 255, np.uint8)
+    most[: flat.shape[0] // 8] = 200
+    lifted = lift_glare(flat, measure_glare(flat, most, 255.0))
+    assert _depth(lifted, under) == pytest.approx(_depth(flat, ~under), rel=0.2)
     # a page photographed as bright as white all over has no burnt-out part to tell apart
     assert np.array_equal(lift_glare(flat, measure_glare(flat, np.full_like(light, 250), 255.0)), by_grain)
 
