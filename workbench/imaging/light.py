@@ -559,13 +559,15 @@ def _paper_grain(small: np.ndarray, reach: int) -> tuple[np.ndarray, np.ndarray]
 # 74000/glare-062 1.7% -> 2.1%) and 74000/mixed-049, a faded page at 0.91 of its white, 17.3% -> 17.8%; less,
 # five other glare photos and two curls (1000/curl-036, 72000/curl-037, +0.1); of 90 faded, pencilled,
 # shadowed, dark and mixed photos of 57000-61000 one, 59000/pencil-032, 0.39% -> 0.52%. The 93000 round took the
-# 10th percentile: 93000/glare-061's lamp burnt out the middle and right of the page, its warm paper lit at 0.92
-# of the white at the 20th percentile, 0.86 at the 10th (23.2% -> 15.4%; the rest of its centre's letters are
-# gone in the photo itself), 87000/glare-060 3.9% -> 3.4%; no other photo of twelve plans (1923-2000,
-# 87000-95000) moved.
+# 5th percentile: a lamp that burns out most of a warm page leaves only a strip or a corner darker, and the
+# letters under it were left pale. 93000/glare-061, its paper at 0.92 of the white at the 20th percentile and
+# 0.86 at the 10th: 23.2% -> 15.4% (the rest of its centre's letters are gone in the photo itself);
+# 92000/glare-060, lit near white but for its top and a corner: 14.9% -> 7.3%; 92000/glare-061 9.1% -> 5.1%;
+# 87000/glare-060 3.9% -> 3.4%; no other photo of twelve plans (1923-2000, 87000-95000) moved, and at the 1st
+# percentile only 2000/far-019 (0.1% -> 0.4%).
 BURNT = 0.97
 PAPER_UNDER_WHITE = 0.9
-PAPER_PERCENTILE = 10
+PAPER_PERCENTILE = 5
 
 
 def _burnt_out(light: np.ndarray, size: tuple[int, int], white: float, paper: np.ndarray) -> np.ndarray | None:
