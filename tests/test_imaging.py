@@ -1492,6 +1492,25 @@ def test_the_text_is_darkened_and_not_the_grain_or_show_through_between_its_line
     assert (darker[specks] == 200).all() and (darker[band & ~specks] == faded[band & ~specks]).all()
 
 
+def test_show_through_is_not_darkened_with_the_pale_words() -> None:
+    """Letters seen through the paper from the back are soft-edged and as tall as the front's: darkened with a
+    faded page's pale words, Tesseract read them as lines of their own (101000/mixed-053, faded typing under
+    show-through as dark as its palest words: 34.3% CER; 20.0% with only the sharp letters darkened)."""
+    page = render(pitch=3.0)
+    faded = page.copy()
+    faded[page < 128] = 185  # every word pale
+    back = np.roll(page[:, ::-1], int(26 * 3.0 / 2), axis=0)  # the back's typing, mirrored, between the lines
+    depth = cv2.GaussianBlur((255.0 - back) / 235.0, (0, 0), 3.0)  # spread by the paper
+    ghost = np.clip(255.0 - 120.0 * depth, 0, 255).astype(np.uint8)
+    front = cv2.dilate((page < 250).astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
+    faded[~front] = ghost[~front]  # seen clear of the front's letters
+    through = ~front & (ghost < 225)  # where it is dark enough to be looked at
+    assert through.sum() > 10_000
+    darker = deepen_pale(faded, 26.0)
+    assert darker[page < 128].mean() == pytest.approx(157, abs=1)  # the front's letters darkened: 185 -> 157
+    assert (darker[through] == faded[through]).mean() > 0.95  # the back's left as they were
+
+
 @pytest.mark.ocr
 def test_an_unevenly_faded_page_has_its_pale_words_darkened_before_it_is_read(tmp_path: Path) -> None:
     """The benchmark's 83000/mixed-048: faded typing, a diagonal band of its words far paler than the rest, which
