@@ -30,7 +30,10 @@ SEED = 1923
 BASE_DAMAGES = ("perspective", "noise")
 # Damages the generator learned after the plans were first drawn: their photos come last in a plan, and no
 # mixed photo draws them, so every earlier photo keeps its name, seed, text and damages.
-LATE_DAMAGES = ("glare",)
+LATE_DAMAGES = ("glare", "phone")
+# A ``phone`` photo's page carries one of these damages too: the camera's noise reduction, tone mapping and
+# sharpening matter most where the ink is faint, soft or crossed by something else.
+PHONE_PAGES = ("faded", "carbon", "shadow", "stamp", "pencil", "showthrough", "curl", "blur")
 SIZES_PT = (10.0, 11.0, 12.0, 13.0)
 
 
@@ -74,17 +77,20 @@ def plan(per_kind: int, mixed: int, clean: int, seed: int) -> list[Case]:
     fonts_all = list(TYPEWRITER_FONTS) + list(PRINT_FONTS)
     cases: list[Case] = []
 
-    def pick(i: int) -> tuple[str, str, float]:
+    def pick(i: int, shift: int = 0) -> tuple[str, str, float]:  # ``shift``: the fonts taken in turn begin later
         text = texts[(i * 7 + int(rng.integers(0, len(texts)))) % len(texts)]
         fonts = [f for f in fonts_all if f in available_fonts(load_text(text))] or list(TYPEWRITER_FONTS)
-        return text, fonts[i % len(fonts)], SIZES_PT[int(rng.integers(0, len(SIZES_PT)))]
+        return text, fonts[(i + shift) % len(fonts)], SIZES_PT[int(rng.integers(0, len(SIZES_PT)))]
 
     def filed_under(kind: str) -> None:  # ``per_kind`` photos of one damage, with perspective and noise
         extra = () if kind == "closeup" else ("perspective",)
         for _ in range(per_kind):
             n = len(cases)  # each photo's number, and its seed's offset
-            text, font, size = pick(n)
-            cases.append(Case(f"{kind}-{n:03d}", kind, text, font, (*extra, kind, "noise"), seed + n, size))
+            # the phone photos, numbered 63 to 65 in a plan, would fall on the print fonts: typescript first
+            text, font, size = pick(n, len(TYPEWRITER_FONTS) if kind == "phone" else 0)
+            # the camera's processing comes over a page as the archive left it
+            page = (str(rng.choice(PHONE_PAGES)),) if kind == "phone" else ()
+            cases.append(Case(f"{kind}-{n:03d}", kind, text, font, (*extra, *page, kind, "noise"), seed + n, size))
 
     for kind in DAMAGES:
         if kind not in BASE_DAMAGES + LATE_DAMAGES:

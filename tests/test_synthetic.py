@@ -116,6 +116,21 @@ def test_spread_has_two_pages_and_a_landscape_frame(small_page: RenderedPage) ->
         photograph(small_page, damages=["spread"])
 
 
+def test_a_phone_lifts_shadows_holds_down_light_and_rings_the_strokes() -> None:
+    from workbench.synthetic.photo import _phone
+
+    scene = np.full((1200, 1600, 3), 0.8, np.float32)  # the camera's radii scale with the frame: not too small
+    scene[:, :800] = 0.15  # a shadow over the left half
+    scene[600:606, 1000:1400] = 0.1  # a dark stroke in the light
+    params: dict = {}
+    seen = _phone(scene.copy(), np.random.default_rng(7), params)
+    assert seen[100, 100].mean() > 0.15 * 1.2  # the shadow lifted
+    light = seen[100, 1500].mean()
+    assert light < 0.8  # the light held down
+    assert seen[590:600, 1100:1300].mean(axis=(1, 2)).max() > light + 0.05  # a bright halo above the stroke
+    assert set(params["phone"]) >= {"denoise", "tone_lift", "sharpen"}
+
+
 def test_damages_do_what_they_say(small_page: RenderedPage) -> None:
     plain = photograph(small_page, seed=4, long_side=400)
     assert photograph(small_page, damages=["dark"], seed=4, long_side=400).image.mean() < 0.7 * plain.image.mean()

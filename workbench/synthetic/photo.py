@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 DAMAGES = (
     "perspective", "rotate", "rot90", "exif_rot", "shadow", "dark", "closeup", "far", "faded",
-    "carbon", "stamp", "pencil", "showthrough", "curl", "spread", "blur", "noise", "glare",
+    "carbon", "stamp", "pencil", "showthrough", "curl", "spread", "blur", "noise", "glare", "phone",
 )
 # how to make stored pixels upright, keyed by counter-clockwise quarter turns applied to upright pixels
 _EXIF_FOR_TURNS = {0: 1, 1: 6, 2: 3, 3: 8}
@@ -39,7 +39,8 @@ class SyntheticPhoto:
     ``image`` is stored pixels (what goes in the file); ``page_corners`` are the page corners
     (top-left, top-right, bottom-right, bottom-left of each page as read) in the upright view, i.e.
     after applying ``exif_orientation`` as :func:`workbench.imaging.load.load_photo` does. They may
-    lie outside the frame (``closeup``) and ignore ``curl``. ``texts`` hold only the lines wholly in the frame.
+    lie outside the frame (``closeup``) and ignore ``curl`` and a ``phone`` lens's bow. ``texts`` hold only the
+    lines wholly in the frame.
     """
 
     image: Array  # BGR uint8
@@ -665,8 +666,14 @@ def _blur(image: Array, rng: np.random.Generator, params: dict[str, Any]) -> Arr
 
 
 def _sensor(image: Array, wanted: tuple[str, ...], rng: np.random.Generator, params: dict[str, Any]) -> Array:
-    """Tone curve, noise and, with ``noise``, a first round of heavy JPEG as a messenger app does."""
+    """Tone curve, noise and, with ``noise``, a first round of heavy JPEG as a messenger app does; with ``phone``,
+    a dim room's photo as the phone's camera makes it (``_phone``), saved as the phone saves it."""
     np.clip(image, 0, 1, out=image)
+    exposure = 1.0
+    if "phone" in wanted:
+        image = _lens(image, rng, params)
+        exposure = rng.uniform(0.3, 1.0)  # of the light a well-lit page would give
+    image *= exposure
     if "noise" in wanted or "dark" in wanted:
         h, w = image.shape[:2]
         shot = rng.uniform(0.01, 0.03) * (2.0 if "dark" in wanted else 1.0)
@@ -678,15 +685,73 @@ def _sensor(image: Array, wanted: tuple[str, ...], rng: np.random.Generator, par
         params["noise"] = {"shot": round(float(shot), 4), "read": round(float(read), 4)}
     else:
         image = image + rng.normal(0, 0.004, image.shape).astype(np.float32)
+    if "phone" in wanted:
+        image = _phone(image / exposure, rng, params)  # the camera's gain brings the dim page up, noise and all
+        params["phone"]["exposure"] = round(float(exposure), 3)
     gamma = rng.uniform(0.85, 1.05)
     out = (np.clip(image, 0, 1) ** gamma * 255.0 + 0.5).astype(np.uint8)
-    if "noise" in wanted:
-        quality = int(rng.integers(35, 76))
+    if "noise" in wanted or "phone" in wanted:
+        # a messenger's heavy JPEG, or the phone's own, which keeps more
+        quality = int(rng.integers(85, 96) if "phone" in wanted else rng.integers(35, 76))
         ok, buf = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, quality])
         if ok:
             out = cv2.imdecode(buf, cv2.IMREAD_COLOR)
-        params["noise"]["jpeg_quality"] = quality
+        params["phone" if "phone" in wanted else "noise"]["jpeg_quality"] = quality
     return out
+
+
+def _lens(image: Array, rng: np.random.Generator, params: dict[str, Any]) -> Array:
+    """A phone lens's faults as its software leaves them: straight lines bowed a little (barrel or pincushion,
+    up to about 1% of the frame at its corners), and red and blue imaged at slightly different sizes, so that
+    towards the corners a dark stroke has a coloured fringe on either side."""
+    h, w = image.shape[:2]
+    bow = rng.uniform(-0.02, 0.02)  # of the half-diagonal, at the corners
+    fringe = rng.uniform(0.0005, 0.002)  # red larger and blue smaller by this share
+    half = math.hypot(w, h) / 2
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    dx, dy = (xs - (w - 1) / 2) / half, (ys - (h - 1) / 2) / half
+    channels = []
+    for channel, size in zip(cv2.split(image), (1 - fringe, 1.0, 1 + fringe), strict=True):  # blue, green, red
+        factor = (1 + bow * (dx * dx + dy * dy)) / size  # where in the scene each pixel of this colour looks
+        channels.append(cv2.remap(channel, (w - 1) / 2 + dx * half * factor, (h - 1) / 2 + dy * half * factor,
+                                  cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT))
+    params["lens"] = {"bow": round(float(bow), 4), "fringe": round(float(fringe), 4)}
+    return cv2.merge(channels)
+
+
+def _phone(image: Array, rng: np.random.Generator, params: dict[str, Any]) -> Array:
+    """What a phone's camera does to the sensor's picture before it saves it.
+
+    Noise reduction smooths what differs little from its neighbours: the grain, and with it the faint strokes of
+    a pale letter; colour noise is blurred away harder than light. Local tone mapping lifts the shadows and
+    holds down the bright, so a shadow's edge softens and the grain in it grows. Sharpening puts a light halo
+    beside every dark stroke and edge.
+    """
+    h, w = image.shape[:2]
+    unit = max(h, w) / 3000
+    ycc = cv2.cvtColor(np.clip(image, 0, 1).astype(np.float32), cv2.COLOR_BGR2YCrCb)
+    strength = rng.uniform(0.02, 0.08)  # of the full range: differences below this are taken for grain
+    reach = rng.uniform(1.0, 3.0) * unit
+    luma = cv2.bilateralFilter(np.ascontiguousarray(ycc[:, :, 0]), 2 * math.ceil(1.5 * reach) + 1, strength, reach)
+    chroma = cv2.GaussianBlur(ycc[:, :, 1:], (0, 0), 3.0 * unit)
+    image = cv2.cvtColor(np.dstack([luma, chroma]), cv2.COLOR_YCrCb2BGR)
+
+    lift = rng.uniform(0.2, 0.6)  # how far a region's brightness is pulled to the key: 0 none, 1 all the way
+    key = rng.uniform(0.45, 0.6)
+    reach_tone = rng.uniform(0.02, 0.06) * max(h, w)
+    small = cv2.resize(luma, (max(2, w // 16), max(2, h // 16)), interpolation=cv2.INTER_AREA)
+    base = cv2.resize(cv2.GaussianBlur(small, (0, 0), reach_tone / 16), (w, h), interpolation=cv2.INTER_LINEAR)
+    gain = np.clip((key / np.maximum(base, 0.02)) ** lift, 0.6, 3.0)
+    image *= gain[:, :, None]
+
+    amount = rng.uniform(0.5, 1.5)
+    radius = rng.uniform(0.8, 2.0) * unit
+    light = image.mean(axis=2)
+    image += (amount * (light - cv2.GaussianBlur(light, (0, 0), radius)))[:, :, None]
+    params["phone"] = {"denoise": round(float(strength), 3), "denoise_px": round(float(reach), 2),
+                       "tone_lift": round(float(lift), 2), "tone_key": round(float(key), 2),
+                       "sharpen": round(float(amount), 2), "sharpen_px": round(float(radius), 2)}
+    return image
 
 
 def _turn(image: Array, corners: list[Array], turns: int) -> tuple[Array, list[Array]]:
