@@ -54,6 +54,11 @@ MIN_TROUGH = -0.15  # the autocorrelation at the smear's length, of 1 at lag 0
 # 29000/mixed-051 (12 px at about 117 degrees on the page) the edges said 107, and undoing 15 px there
 # left it unreadable (100% CER; the point's 117 degrees and 11 px read it at 4.4%).
 SMEAR_SEARCH = 20.0
+# A phone's camera sharpens what it saves, and sharpened grain fills a smear's trough with fine detail of its
+# own: 102000/phone-063 (12 px at about 94 degrees, read as nothing) showed -0.11 there. Looked for again
+# with what a Gaussian of this many pixels would leave of the spectrum, the trough showed at -0.31 and the
+# page read at 4.5%. One pixel is about the widest that does not also move the trough (1.5 moved it by 1 px).
+CALM_SIGMA = 1.0
 SHORTER_SHARE = 0.75  # of the length: a trough left this far short of it is another smear, not this one's edge
 RESIDUAL_TROUGH = -0.15  # what undoing a smear at its true length leaves at that length, at least
 SHORTER_MARGIN = 0.05  # how much deeper a shorter trough must be than the length's to be another smear
@@ -342,6 +347,23 @@ def _smear_lag(power: np.ndarray, angle: float) -> tuple[float, float]:
     return best[1], round(best[2], 1)
 
 
+def _box_smear(power: np.ndarray, angle: float) -> tuple[float, float, bool]:
+    """The direction and length of the deepest trough near ``angle`` (``_smear_lag``), and whether it is a box
+    smear's signature."""
+    angle, length = _smear_lag(power, angle)
+    trough = float(_derivative_autocorrelation(power, angle, MAX_LENGTH + 2)[round(length)])
+    return angle, length, (MIN_LENGTH <= length <= MAX_LENGTH and trough <= MIN_TROUGH
+                           and (trough <= CLEAR_TROUGH
+                                or _derivative_autocorrelation(power, angle + 90, ACROSS_LAGS)[2:].min()
+                                <= MAX_ACROSS_TROUGH))
+
+
+def _calming(sigma: float) -> np.ndarray:
+    """What a Gaussian of ``sigma`` pixels leaves of each frequency's power in a tile's spectrum."""
+    freq = np.fft.fftfreq(TILE) * 2 * np.pi
+    return np.exp(-(freq[None, :] ** 2 + freq[:, None] ** 2) * sigma * sigma)
+
+
 def _profile_anisotropy(profile: np.ndarray) -> tuple[float, float]:
     """Weakest over strongest orientation's edges, and the direction of the weakest (the smear's)."""
     return float(profile.min() / max(float(profile.max()), 1e-9)), _smear_direction(profile)
@@ -420,14 +442,14 @@ def measure_blur(grey: np.ndarray, *, same_photo: Blur | None = None, measured: 
     if not ANISOTROPY[0] <= anisotropy <= ANISOTROPY[1]:
         return Blur(anisotropy=anisotropy, angle=angle, length=0)
     power = _power(tiles)
-    angle, length = _smear_lag(power, angle)
-    along = _derivative_autocorrelation(power, angle, MAX_LENGTH + 2)
+    edges = angle
+    angle, length, box = _box_smear(power, edges)
+    if not box:  # a camera's sharpened grain may fill the trough: looked for again without the finest detail
+        calm_angle, calm_length, box = _box_smear(power * _calming(CALM_SIGMA), edges)
+        if box:
+            angle, length = calm_angle, calm_length
     candidates = []
-    trough = float(along[round(length)])
-    if (MIN_LENGTH <= length <= MAX_LENGTH and trough <= MIN_TROUGH
-            and (trough <= CLEAR_TROUGH
-                 or _derivative_autocorrelation(power, angle + 90, ACROSS_LAGS)[2:].min() <= MAX_ACROSS_TROUGH)
-            and edge_width(measured) <= MAX_SMEARED_EDGE):
+    if box and edge_width(measured) <= MAX_SMEARED_EDGE:
         candidates.append(Blur(anisotropy=anisotropy, angle=angle, length=length))
     if same_photo is not None and same_photo.found:
         candidates.append(Blur(anisotropy=anisotropy, angle=same_photo.angle, length=same_photo.length,
