@@ -55,9 +55,9 @@ MIN_TROUGH = -0.15  # the autocorrelation at the smear's length, of 1 at lag 0
 # left it unreadable (100% CER; the point's 117 degrees and 11 px read it at 4.4%).
 SMEAR_SEARCH = 20.0
 # A phone's camera sharpens what it saves, and sharpened grain fills a smear's trough with fine detail of its
-# own: 102000/phone-063 (12 px at about 94 degrees, read as nothing) showed -0.11 there. Looked for again
-# with what a Gaussian of this many pixels would leave of the spectrum, the trough showed at -0.31 and the
-# page read at 4.5%. One pixel is about the widest that does not also move the trough (1.5 moved it by 1 px).
+# own: 102000/phone-063 (12 px at about 94 degrees, read as nothing) showed -0.10 there. Looked for again
+# with what a Gaussian of this many pixels would leave of the spectrum, the trough showed at -0.29 and the
+# page read at 6.7%. One pixel is about the widest that does not also move the trough (1.5 moved it by 1 px).
 CALM_SIGMA = 1.0
 SHORTER_SHARE = 0.75  # of the length: a trough left this far short of it is another smear, not this one's edge
 RESIDUAL_TROUGH = -0.15  # what undoing a smear at its true length leaves at that length, at least
