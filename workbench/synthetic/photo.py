@@ -742,7 +742,7 @@ def _phone(image: Array, rng: np.random.Generator, params: dict[str, Any]) -> Ar
     small = cv2.resize(luma, (max(2, w // 16), max(2, h // 16)), interpolation=cv2.INTER_AREA)
     base = cv2.resize(cv2.GaussianBlur(small, (0, 0), reach_tone / 16), (w, h), interpolation=cv2.INTER_LINEAR)
     gain = np.clip((key / np.maximum(base, 0.02)) ** lift, 0.6, 3.0)
-    image *= gain[:, :, None]
+    image = (image * gain[:, :, None]).astype(np.float32)
 
     amount = rng.uniform(0.5, 1.5)
     radius = rng.uniform(0.8, 2.0) * unit
