@@ -86,7 +86,8 @@ def plan(per_kind: int, mixed: int, clean: int, seed: int) -> list[Case]:
         extra = () if kind == "closeup" else ("perspective",)
         for _ in range(per_kind):
             n = len(cases)  # each photo's number, and its seed's offset
-            # the phone photos, numbered 63 to 65 in a plan, would fall on the print fonts: typescript first
+            # the phone photos, 63 to 65 in the default plan, would take the fonts in turn from the print ones:
+            # they start from the typewriter ones instead (a text that some fonts lack may still land on print)
             text, font, size = pick(n, len(TYPEWRITER_FONTS) if kind == "phone" else 0)
             # the camera's processing comes over a page as the archive left it
             page = (str(rng.choice(PHONE_PAGES)),) if kind == "phone" else ()

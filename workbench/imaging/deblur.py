@@ -57,7 +57,8 @@ SMEAR_SEARCH = 20.0
 # A phone's camera sharpens what it saves, and sharpened grain fills a smear's trough with fine detail of its
 # own: 102000/phone-063 (12 px at about 94 degrees, read as nothing) showed -0.10 there. Looked for again
 # with what a Gaussian of this many pixels would leave of the spectrum, the trough showed at -0.29 and the
-# page read at 6.7%. One pixel is about the widest that does not also move the trough (1.5 moved it by 1 px).
+# page read at 6.7%. A wider Gaussian moves the trough longer: there it lay at 15.0 px with 1 px, 15.9 with
+# 1.5 and 17.8 with 2 (the raw autocorrelation is flattest at 14-15 px; the generator smeared 12 photo pixels).
 CALM_SIGMA = 1.0
 SHORTER_SHARE = 0.75  # of the length: a trough left this far short of it is another smear, not this one's edge
 RESIDUAL_TROUGH = -0.15  # what undoing a smear at its true length leaves at that length, at least
@@ -445,9 +446,9 @@ def measure_blur(grey: np.ndarray, *, same_photo: Blur | None = None, measured: 
     edges = angle
     angle, length, box = _box_smear(power, edges)
     if not box:  # a camera's sharpened grain may fill the trough: looked for again without the finest detail
-        calm_angle, calm_length, box = _box_smear(power * _calming(CALM_SIGMA), edges)
-        if box:
-            angle, length = calm_angle, calm_length
+        calm_angle, calm_length, calm = _box_smear(power * _calming(CALM_SIGMA), edges)
+        if calm and edge_width(measured) <= MAX_SMEARED_EDGE:  # else all goes on as if it had not been looked for
+            angle, length, box = calm_angle, calm_length, True
     candidates = []
     if box and edge_width(measured) <= MAX_SMEARED_EDGE:
         candidates.append(Blur(anisotropy=anisotropy, angle=angle, length=length))

@@ -40,7 +40,7 @@ class SyntheticPhoto:
     (top-left, top-right, bottom-right, bottom-left of each page as read) in the upright view, i.e.
     after applying ``exif_orientation`` as :func:`workbench.imaging.load.load_photo` does. They may
     lie outside the frame (``closeup``) and ignore ``curl`` and a ``phone`` lens's bow. ``texts`` hold only the
-    lines wholly in the frame.
+    lines wholly in the frame, as placed before that bow (which moves a corner by up to 1% of the diagonal).
     """
 
     image: Array  # BGR uint8
@@ -667,7 +667,8 @@ def _blur(image: Array, rng: np.random.Generator, params: dict[str, Any]) -> Arr
 
 def _sensor(image: Array, wanted: tuple[str, ...], rng: np.random.Generator, params: dict[str, Any]) -> Array:
     """Tone curve, noise and, with ``noise``, a first round of heavy JPEG as a messenger app does; with ``phone``,
-    a dim room's photo as the phone's camera makes it (``_phone``), saved as the phone saves it."""
+    a dim room's photo through the phone's lens (``_lens``) as its camera makes it (``_phone``), saved as the
+    phone saves it (a lighter JPEG, in place of the messenger's)."""
     np.clip(image, 0, 1, out=image)
     exposure = 1.0
     if "phone" in wanted:
