@@ -506,6 +506,31 @@ def test_ink_model_stretches_pale_text_not_the_table_beyond_a_curled_edge() -> N
     assert model.gain == pytest.approx(alone.gain, rel=0.15)
 
 
+def test_the_inks_are_told_apart_in_the_texts_box_when_grain_about_it_outweighs_the_text() -> None:
+    """A curled page's wavy edge lets a dark table into the crop, which flattening turns to grey grain: more of
+    the sample passes for ink there than the violet typing. Told apart over the whole sample, the grain was the
+    text's colour and the typing a second ink, removed; in the letters' box the typing is the text."""
+    page = render()
+    height, width = page.shape
+    colour = np.full((height * 2, width, 3), 240, np.uint8)  # the text fills the top half
+    ink = np.zeros(colour.shape[:2], bool)
+    ink[:height] = page < 128
+    colour[ink] = (150, 40, 110)  # violet typing (BGR)
+    grain = np.random.default_rng(3).random(colour.shape[:2]) < 0.35
+    grain[:height + 40, 60:width - 60] = False  # about the text: the table's grain along the sides and below
+    colour[grain] = (140, 140, 140)
+    ys, xs = np.nonzero(ink)
+    box = (int(xs.min()) - 20, int(ys.min()) - 20, int(xs.max()) + 20, int(ys.max()) + 20)
+    assert np.count_nonzero(grain) > 2 * np.count_nonzero(ink)  # most of what passes for ink is the grain
+    model = fit_ink(colour, has_text=True, text_box=box)
+    grey = model.tone(flatten(model.project(colour)))
+    assert grey[ink].mean() < 110  # the typing is dark
+    assert model.removed_colour is None or np.dot(model.removed_colour, model.text_colour) > 0.9  # not parted from it
+    # with the letters spread over the page, the ink in their box is most of it, and all of it is fitted as before
+    everywhere = (0, 0, width, height * 2)
+    assert fit_ink(colour, has_text=True, text_box=everywhere) == fit_ink(colour, has_text=True)
+
+
 def test_ink_model_stretches_faint_text_not_a_dark_blot_of_its_colour_in_one_place() -> None:
     """A stamp of the text's own colour, dark on a faded page, holds the darkest tenth of its ink in one
     corner: the text's level is the one that most places of the page show."""

@@ -8,6 +8,7 @@ then only flattened and projected to grey. That keeps the whole pipeline a fract
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -397,6 +398,24 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
     return pages
 
 
+LETTERS_BOX_PAD = 2.0  # letter heights about the letters' box: a dewarped page's letters move by a few
+
+
+def _letters_box(mask: np.ndarray, letter: float, shape: tuple[int, int]) -> tuple[int, int, int, int] | None:
+    """The box (x0, y0, x1, y1) that a part's letters (``mask``, ``letter`` its letters' height in its pixels)
+    span, from the 1st to the 99th percentile of their pixels each way (a speck far off is no text), padded by
+    LETTERS_BOX_PAD letter heights, in the pixels of an image of the part of ``shape`` (height, width)."""
+    ys, xs = np.nonzero(mask)
+    if not len(xs):
+        return None
+    pad = LETTERS_BOX_PAD * letter
+    sy, sx = shape[0] / mask.shape[0], shape[1] / mask.shape[1]
+    x0, x1 = np.percentile(xs, (1, 99))
+    y0, y1 = np.percentile(ys, (1, 99))
+    return (int((x0 - pad) * sx), int((y0 - pad) * sy), int(math.ceil((x1 + pad) * sx)),
+            int(math.ceil((y1 + pad) * sy)))
+
+
 def _text_mask(grey: np.ndarray, level: float | None, table: np.ndarray | None) -> np.ndarray:
     """The letters' mask of a page at ``level`` (Otsu's when None), with the table beside the page (a boolean
     mask) cleared."""
@@ -542,7 +561,9 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
 
     with rec.step(steps, "ink") as step:
         paper = paper_colour(sample)
-        model = fit_ink(flat_sample, remove_colours=options.remove_colours, paper=paper, has_text=letter is not None)
+        box = _letters_box(mask, letter * analysis, flat_sample.shape[:2]) if letter is not None else None
+        model = fit_ink(flat_sample, remove_colours=options.remove_colours, paper=paper, has_text=letter is not None,
+                        text_box=box)
         # a second ink is removed where it lies (on a flattened page: the blend takes paper for white); one that
         # lies all over the page over the whole page, if its colour is far enough from the text's; else none
         found = removal_region(flat_sample, model) if model.removed_colour is not None and options.flatten else None
