@@ -506,10 +506,11 @@ def test_ink_model_stretches_pale_text_not_the_table_beyond_a_curled_edge() -> N
     assert model.gain == pytest.approx(alone.gain, rel=0.15)
 
 
-def test_the_inks_are_told_apart_in_the_texts_box_when_grain_about_it_outweighs_the_text() -> None:
+def test_the_inks_are_told_apart_in_the_letters_box_when_grain_about_it_outweighs_the_text() -> None:
     """A curled page's wavy edge lets a dark table into the crop, which flattening turns to grey grain: more of
-    the sample passes for ink there than the violet typing. Told apart over the whole sample, the grain was the
-    text's colour and the typing a second ink, removed; in the letters' box the typing is the text."""
+    the sample passes for ink there than the violet typing. Told apart over the whole sample, the grain's grey
+    was taken for the text's colour and the typing for a second ink, removed; in the letters' box the typing is
+    no second ink, and stays dark."""
     page = render()
     height, width = page.shape
     colour = np.full((height * 2, width, 3), 240, np.uint8)  # the text fills the top half
@@ -522,13 +523,30 @@ def test_the_inks_are_told_apart_in_the_texts_box_when_grain_about_it_outweighs_
     ys, xs = np.nonzero(ink)
     box = (int(xs.min()) - 20, int(ys.min()) - 20, int(xs.max()) + 20, int(ys.max()) + 20)
     assert np.count_nonzero(grain) > 2 * np.count_nonzero(ink)  # most of what passes for ink is the grain
-    model = fit_ink(colour, has_text=True, text_box=box)
+    model = fit_ink(colour, has_text=True, letters_box=box)
+    assert model.removed_colour is None  # the typing is not parted from the page's ink
     grey = model.tone(flatten(model.project(colour)))
     assert grey[ink].mean() < 110  # the typing is dark
-    assert model.removed_colour is None or np.dot(model.removed_colour, model.text_colour) > 0.9  # not parted from it
-    # with the letters spread over the page, the ink in their box is most of it, and all of it is fitted as before
-    everywhere = (0, 0, width, height * 2)
-    assert fit_ink(colour, has_text=True, text_box=everywhere) == fit_ink(colour, has_text=True)
+
+
+def test_the_letters_box_is_used_only_when_most_ink_lies_outside_it() -> None:
+    from workbench.imaging.light import MIN_BOXED_INK, _in_letters_box
+    from workbench.imaging.pipeline import LETTERS_BOX_PAD, _letters_box
+
+    rows, cols = np.arange(100), np.zeros(100, int)
+    box = (0, 0, 1, round(100 * MIN_BOXED_INK) - 10)  # holds rows 0..39 of the 100 ink pixels
+    assert _in_letters_box(rows, cols, box).sum() == round(100 * MIN_BOXED_INK) - 10  # only those inside
+    assert _in_letters_box(rows, cols, (0, 0, 1, 100)).all()  # most inside: all of it, as without a box
+    assert _in_letters_box(rows, cols, None).all()
+    # the box from a mask of letters at twice the sample's size, a speck far off left out
+    mask = np.zeros((400, 300), np.uint8)
+    mask[100:300:10, 50:250] = 255
+    mask[395, 5] = 255
+    x0, y0, x1, y1 = _letters_box(mask, 10.0, (200, 150))
+    pad = LETTERS_BOX_PAD * 10 / 2
+    assert (x0, y0) == pytest.approx((50 / 2 - pad, 100 / 2 - pad), abs=2)
+    assert (x1, y1) == pytest.approx((250 / 2 + pad, 291 / 2 + pad), abs=2)  # the last line is row 290
+    assert _letters_box(np.zeros((40, 30), np.uint8), 10.0, (20, 15)) is None
 
 
 def test_ink_model_stretches_faint_text_not_a_dark_blot_of_its_colour_in_one_place() -> None:

@@ -193,10 +193,12 @@ MIN_INK = 50  # pixels of the sample: fewer, and there is no ink to fit
 # something else: the grain of a dark table that a curled page's wavy edge let into the crop, which flattening
 # turns from solid dark (``pagedetect.off_page``) into mid-grey grain. Split in two colours, that grain was the
 # larger part and the violet typing the smaller, removed as a second ink where it lay (109000/curl-036: the text
-# gone, 100% CER; 1.0% with its colours told apart on the ink in its box). The inks are then told apart on the
-# ink in the text's box only. On 540 photos of nine plans (1923-2000, 105000-110000) the ink in the box was 0.43
-# and 0.48 of the whole on two pages (the other, 2000/mixed-053, a curled page with a shadow, reads the same),
-# 0.68 and more on the rest.
+# gone, 100% CER). The inks are then told apart on the ink in the letters' box only; the text's colour when no
+# second ink is found, and the tone's levels, still come from all of it (109000/curl-036 1.0%: its typing and the
+# grain toned as one ink, as when no colour is removed at all). The price: on such a page a stamp or pencil mark
+# outside the box is not told apart either. On 540 photos of nine plans (1923-2000, 105000-110000) the ink in
+# the box was 0.43 of the whole on 109000/curl-036 and 0.48 on 2000/mixed-053 (a curled page in a shadow, which
+# reads the same, 1.34%), 0.68 and more on the rest.
 MIN_BOXED_INK = 0.5
 MIN_STRENGTH = 14.0  # absorbance: fainter is the paper's
 TEXT_LEVEL = 90  # percentile of the projected ink that the tone stretches to near black
@@ -335,28 +337,28 @@ def _tone_levels(projected: np.ndarray, clear: np.ndarray, floor_share: float,
     return floor, min(235.0 / max(text_level - floor, 20.0), 6.0)
 
 
-def _in_text_box(rows: np.ndarray, cols: np.ndarray, box: tuple[int, int, int, int] | None) -> np.ndarray:
-    """Which ink pixels (``rows``, ``cols`` of the sample) to tell the inks apart on: those in the text's ``box``
-    (x0, y0, x1, y1 on the sample) when under MIN_BOXED_INK of them lie there, else all."""
-    everywhere = np.ones(len(rows), bool)
+def _in_letters_box(rows: np.ndarray, cols: np.ndarray, box: tuple[int, int, int, int] | None) -> np.ndarray:
+    """Which ink pixels (``rows``, ``cols`` of the sample) to tell the inks apart on: those in the letters'
+    ``box`` (x0, y0, x1, y1 on the sample) when under MIN_BOXED_INK of them lie there, else all."""
+    all_ink = np.ones(len(rows), bool)
     if box is None or not len(rows):
-        return everywhere
+        return all_ink
     x0, y0, x1, y1 = box
     inside = (rows >= y0) & (rows < y1) & (cols >= x0) & (cols < x1)
-    return inside if np.count_nonzero(inside) < MIN_BOXED_INK * len(rows) else everywhere
+    return inside if np.count_nonzero(inside) < MIN_BOXED_INK * len(rows) else all_ink
 
 
 def fit_ink(flat: np.ndarray, *, remove_colours: bool = True, floor_share: float = 0.12,
             min_second_share: float = 0.03, min_angle: float = MIN_ANGLE,
             paper: tuple[float, float, float] = (255.0, 255.0, 255.0), has_text: bool = False,
-            text_box: tuple[int, int, int, int] | None = None) -> InkModel:
+            letters_box: tuple[int, int, int, int] | None = None) -> InkModel:
     """Find the text ink colour and any second ink to remove, on a small flattened page.
 
     A second ink is removed only if its colour differs clearly from the text ink's: a violet carbon
     copy keeps its violet, but loses a red stamp or grey pencil over it. ``has_text``: letters were
     found on the page, so ink hardly above the noise may be its text (see below); on a blank page it is
-    the noise's own tail, which stretched would turn to dark specks. ``text_box``: the box (x0, y0, x1, y1,
-    in ``flat``'s pixels) the letters span, where the page has letters (see MIN_BOXED_INK).
+    the noise's own tail, which stretched would turn to dark specks. ``letters_box``: the box (x0, y0, x1,
+    y1, in ``flat``'s pixels) the page's letters span, where it has letters (see MIN_BOXED_INK).
     """
     if flat.ndim == 2:
         flat = cv2.cvtColor(flat, cv2.COLOR_GRAY2BGR)
@@ -381,7 +383,7 @@ def fit_ink(flat: np.ndarray, *, remove_colours: bool = True, floor_share: float
     clear = _clear_of_border(is_ink, inner.shape[:2])[is_ink]
     rows, cols = np.divmod(np.flatnonzero(is_ink), inner.shape[1])
     tiles = rows * BLOT_TILES // inner.shape[0] * BLOT_TILES + cols * BLOT_TILES // inner.shape[1]
-    boxed = _in_text_box(rows + my, cols + mx, text_box)  # the ink the colours are told apart on
+    boxed = _in_letters_box(rows + my, cols + mx, letters_box)  # the ink the colours are told apart on
     if len(ink) > 8000:
         chosen = np.random.default_rng(0).choice(len(ink), 8000, replace=False)
         ink = ink[chosen]

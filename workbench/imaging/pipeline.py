@@ -101,6 +101,10 @@ CALM_SIGMA = 1.0
 # 273 px tall, its text read at the photo's scale, 8 px high, 6.2% CER); its letters are measured on the photo.
 SMALL_PAGE = 400
 INK_SAMPLE = 50_000  # pixels of the page the ink colours are fitted on: the fit takes at most 8000 of them
+# Letter heights about the box the letters span, for the ink step (see light.MIN_BOXED_INK). The letters' mask is
+# the page's before dewarping, and a curl moves its letters (on 109000/curl-036 by about 4 letter heights): the box
+# is no exact outline, only where the text is rather than the table beside it.
+LETTERS_BOX_PAD = 2.0
 
 
 @dataclass(slots=True)
@@ -398,9 +402,6 @@ def prepare(photo: Photo, options: PipelineOptions | None = None, *,
     return pages
 
 
-LETTERS_BOX_PAD = 2.0  # letter heights about the letters' box: a dewarped page's letters move by a few
-
-
 def _letters_box(mask: np.ndarray, letter: float, shape: tuple[int, int]) -> tuple[int, int, int, int] | None:
     """The box (x0, y0, x1, y1) that a part's letters (``mask``, ``letter`` its letters' height in its pixels)
     span, from the 1st to the 99th percentile of their pixels each way (a speck far off is no text), padded by
@@ -568,7 +569,7 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
         paper = paper_colour(sample)
         box = _letters_box(mask, letter * analysis, flat_sample.shape[:2]) if letter is not None else None
         model = fit_ink(flat_sample, remove_colours=options.remove_colours, paper=paper, has_text=letter is not None,
-                        text_box=box)
+                        letters_box=box)
         # a second ink is removed where it lies (on a flattened page: the blend takes paper for white); one that
         # lies all over the page over the whole page, if its colour is far enough from the text's; else none
         found = removal_region(flat_sample, model) if model.removed_colour is not None and options.flatten else None
