@@ -131,6 +131,25 @@ def test_a_phone_lifts_shadows_holds_down_light_and_rings_the_strokes() -> None:
     assert set(params["phone"]) >= {"denoise", "tone_lift", "sharpen"}
 
 
+def test_a_phone_lens_images_red_larger_than_blue_so_strokes_fringe_towards_the_corners() -> None:
+    from workbench.synthetic.photo import _lens
+
+    scene = np.full((1200, 1600, 3), 0.9, np.float32)
+    scene[:, 1500:1506] = 0.1  # a dark upright stroke near the right edge, far from the centre
+    scene[:, 797:803] = 0.1  # and one through the centre
+
+    def stroke_x(channel: np.ndarray, x0: int, x1: int) -> float:  # where the stroke lies, along the middle row
+        darkness = 1.0 - channel[600, x0:x1]
+        return x0 + float((darkness * np.arange(x1 - x0)).sum() / darkness.sum())
+
+    params: dict = {}
+    seen = _lens(scene.copy(), np.random.default_rng(5), params)
+    blue, red = seen[:, :, 0], seen[:, :, 2]
+    assert stroke_x(red, 1470, 1540) - stroke_x(blue, 1470, 1540) > 0.3  # red imaged larger: further out
+    assert abs(stroke_x(red, 770, 830) - stroke_x(blue, 770, 830)) < 0.05  # at the centre no fringe
+    assert set(params["lens"]) == {"bow", "fringe"}
+
+
 def test_damages_do_what_they_say(small_page: RenderedPage) -> None:
     plain = photograph(small_page, seed=4, long_side=400)
     assert photograph(small_page, damages=["dark"], seed=4, long_side=400).image.mean() < 0.7 * plain.image.mean()
