@@ -1397,6 +1397,64 @@ def test_a_solid_dark_band_beyond_the_page_edge_is_found_and_the_text_is_not() -
     assert not beyond[page < 128].any()  # no letter taken for table
 
 
+def _cream_page() -> tuple[np.ndarray, np.ndarray, tuple[float, float, float]]:
+    """The test page in grey (as flattened) and in colour: black typing on cream paper; and the paper's BGR."""
+    grey = render()
+    paper = (150.0, 200.0, 235.0)  # yellowed: white lies as far from it in colour as a table
+    colour = np.empty((*grey.shape, 3), np.uint8)
+    colour[:] = paper
+    colour[grey < 128] = (38, 40, 44)
+    return grey, colour, paper
+
+
+def test_a_pale_coloured_table_beyond_the_page_edge_is_found_by_its_colour_and_a_glare_is_not() -> None:
+    """Flattened, a light table is grain of mid-grey, not dark: its colour, unlike the paper's, tells it."""
+    grey, colour, paper = _cream_page()
+    height, width = grey.shape
+    edge = (32 + 14 * np.sin(np.linspace(0, 3 * np.pi, width))).astype(int)  # a wavy top edge, curled
+    band = np.zeros(grey.shape, bool)
+    for x in range(width):
+        band[: edge[x], x] = True
+    colour[band] = (110, 165, 125)  # a green table
+    grey[band] = 200  # its grain, flattened
+    assert off_page(grey) is None
+    beyond = off_page(grey, colour, paper)
+    assert beyond is not None
+    assert np.count_nonzero(beyond[band]) / np.count_nonzero(band) > 0.98
+    assert not beyond[grey < 128].any()  # no letter taken for table
+    glared = colour.copy()
+    glared[:, : width // 4] = (250, 252, 253)  # a burnt-out glare down the left side: white, brighter than paper
+    glared[band] = colour[band]
+    assert np.array_equal(off_page(grey, glared, paper), beyond)  # the table, and nothing of the glare
+
+
+def test_paper_whose_colour_fades_from_a_glare_to_its_edges_is_no_table() -> None:
+    """A lamp burns the middle of a cream page white, and the paper colour is the white: the page's edges keep
+    their cream, as far from it as a table's colour, but fade into it, where a table meets the paper at an edge."""
+    grey, _, _ = _cream_page()
+    height, width = grey.shape
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    away = np.clip(np.hypot(xs / width - 0.5, ys / height - 0.5) * 2.2, 0, 1)[..., None]  # 0 mid, 1 at the edges
+    lit = (1 - away) * np.array([250.0, 252.0, 253.0]) + away * np.array([135.0, 180.0, 212.0])
+    colour = lit.astype(np.uint8)
+    colour[grey < 128] = (38, 40, 44)
+    paper = (250.0, 252.0, 253.0)  # the paper colour of a page lit so (its brighter half's): the glare's white
+    assert off_page(grey, colour, paper) is None
+
+
+def test_a_coloured_shadow_over_the_text_is_no_table() -> None:
+    """Lit by another light, a shadow may shift the paper's colour: inside the letters' box it is left."""
+    grey, colour, paper = _cream_page()
+    rows, cols = np.nonzero(grey < 128)
+    box = (int(cols.min()) - 20, int(rows.min()) - 20, int(cols.max()) + 20, int(rows.max()) + 20)
+    shaded = colour.copy()
+    shaded[:, : grey.shape[1] // 3] = (150, 135, 120)  # a bluish shadow over the left third, letters and all
+    shaded[:, : grey.shape[1] // 3][grey[:, : grey.shape[1] // 3] < 128] = (75, 66, 58)  # grey letters, as bluish
+    assert off_page(grey, shaded, paper) is not None  # unboxed, it would pass for table
+    beyond = off_page(grey, shaded, paper, box)
+    assert beyond is None or not beyond[box[1] + 2:box[3] - 2, box[0] + 2:box[2] - 2].any()  # a rim of 1 px beside
+
+
 def test_the_page_image_gets_paper_where_the_photo_showed_table_beyond_the_page_edge() -> None:
     page = render()
     height, width = page.shape

@@ -560,19 +560,74 @@ OFF_PAGE_SOLID = 5  # pixels: dark this wide every way is no letter stroke on th
 OFF_PAGE_MIN_SHARE = 0.02
 
 
-def off_page(grey: np.ndarray) -> np.ndarray | None:
-    """Where a flattened page, sampled as the ink step samples it (about 50,000 pixels), shows solid dark bands
-    that reach its border (255), or None if they cover less than OFF_PAGE_MIN_SHARE of it.
+def off_page(grey: np.ndarray, colour: np.ndarray | None = None, paper: tuple[float, float, float] | None = None,
+             text_box: tuple[int, int, int, int] | None = None) -> np.ndarray | None:
+    """Where a flattened page, sampled as the ink step samples it (about 50,000 pixels), shows solid bands that
+    reach its border (255) and are no paper, or None if they cover less than OFF_PAGE_MIN_SHARE of it.
 
-    Letters' strokes are a pixel or two wide at that scale, so an opening by OFF_PAGE_SOLID removes every letter
-    and leaves the solid dark; of that, only what touches the border is taken, as table beyond the page's edge.
+    No paper is dark in ``grey``, or, given the page's ``colour`` sample before flattening and its ``paper``
+    colour (BGR), a colour other than the paper's that meets the paper at an edge (``unlike_paper``), outside
+    ``text_box`` (x0, y0, x1, y1), the box the letters span: a shadow over the text may shift the paper's colour
+    too. Letters' strokes are a pixel or two wide at that scale, so an opening by OFF_PAGE_SOLID removes every
+    letter and leaves the solid rest; of that, only what touches the border is taken, as table beyond the edge.
     """
     _, dark = cv2.threshold(grey, OFF_PAGE_DARK - 1, 255, cv2.THRESH_BINARY_INV)
-    solid = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((OFF_PAGE_SOLID, OFF_PAGE_SOLID), np.uint8))
+    solid = _solid(dark)
+    if colour is not None and colour.ndim == 3 and paper is not None:
+        cv2.bitwise_or(solid, unlike_paper(colour, paper, text_box), dst=solid)
     least = OFF_PAGE_MIN_SHARE * solid.size
-    if cv2.countNonZero(solid) < least:  # most pages: no solid dark at all, wherever it lies
+    if cv2.countNonZero(solid) < least:  # most pages: nothing solid at all, wherever it lies
         return None
     band = cv2.subtract(solid, off_the_edge(solid))  # what touches the border
     if cv2.countNonZero(band) < least:
         return None
     return cv2.dilate(band, np.ones((3, 3), np.uint8))  # and the blurred rim around it
+
+
+def _solid(mask: np.ndarray) -> np.ndarray:
+    """What of a mask of the ink step's sample is too wide every way for any letter's stroke."""
+    return cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((OFF_PAGE_SOLID, OFF_PAGE_SOLID), np.uint8))
+
+
+# A table seen beyond a curled edge is not always dark: flattened, a pale one turns into mid-grey grain, which
+# the contrast step makes a band of specks that Tesseract reads as a line of letters and signs (111000/phone-064,
+# a light green table above a wavy top edge: a line of 45 characters of nonsense, 9.7% -> 1.9%). Its colour
+# gives it away: on that page the chromaticity (each channel's share of the pixel's sum) of the paper lay within
+# 0.01 of the paper colour's, the black letters' within 0.025 (opened away in any case), the table's 0.07 to
+# 0.09 away. The paper's own colour is not the same all over: a lamp's glare burns the middle of a page white
+# (the paper colour then, the brighter half's) and its edges keep their cream, 0.06 to 0.08 from white
+# (108000/glare-060), as far as a table. But a tint fades across the page and a table meets the paper at an
+# edge: OFF_PAGE_RING pixels beyond the table, the sample is the paper's colour again (median 0.005 to 0.015 on
+# three pages with tables, 108000-111000), beyond the cream edge of the glared page still nearly as far (0.057).
+# A burnt-out glare is white, on a yellowed page as far from its colour as a table: it is brighter than the
+# paper, as a table seldom is.
+OFF_PAGE_CHROMA = 0.06
+OFF_PAGE_EDGE = 0.03  # the chromaticity's median distance from the paper's beyond a table, at most
+OFF_PAGE_RING = 6  # pixels of the sample
+OFF_PAGE_LIGHT = 40  # of 255, the channels' mean: a darker pixel's chromaticity is its noise's, and not judged
+
+
+def unlike_paper(colour: np.ndarray, paper: tuple[float, float, float],
+                 text_box: tuple[int, int, int, int] | None = None) -> np.ndarray:
+    """Where a BGR sample, outside ``text_box``, is solidly of a colour unlike the ``paper``'s and no brighter,
+    in parts that meet the paper at an edge (255): their chromaticity lies more than OFF_PAGE_CHROMA from the
+    paper's, and OFF_PAGE_RING pixels beyond them it lies within OFF_PAGE_EDGE of it."""
+    pixels = colour.astype(np.float32)
+    total = pixels.sum(axis=2)
+    paper_total = max(1.0, float(sum(paper)))
+    share = pixels / np.maximum(total, 1.0)[..., None]
+    distance = np.sqrt(((share - np.asarray(paper, np.float32) / paper_total) ** 2).sum(axis=2))
+    judged = (total >= 3 * OFF_PAGE_LIGHT) & (total <= paper_total)
+    unlike = ((distance > OFF_PAGE_CHROMA) & judged).astype(np.uint8) * 255
+    if text_box is not None:
+        x0, y0, x1, y1 = text_box
+        unlike[max(0, y0):max(0, y1), max(0, x0):max(0, x1)] = 0
+    solid = _solid(unlike)
+    count, labels = cv2.connectedComponents(solid, connectivity=8)
+    ring = np.ones((2 * OFF_PAGE_RING + 1, 2 * OFF_PAGE_RING + 1), np.uint8)
+    for label in range(1, count):
+        part = (labels == label).astype(np.uint8)
+        beyond = (cv2.dilate(part, ring) > 0) & (unlike == 0)
+        if beyond.any() and float(np.median(distance[beyond])) > OFF_PAGE_EDGE:
+            solid[labels == label] = 0  # a tint fading into the paper's
+    return solid

@@ -559,15 +559,15 @@ def _prepare_part(pixels: np.ndarray, level_grey: np.ndarray, level_mask: np.nda
         stride = max(1, int(np.sqrt(colour.shape[0] * colour.shape[1] / INK_SAMPLE)))
         sample = colour[::stride, ::stride]
         flat_sample = flatten(sample) if options.flatten else sample.copy()
+        paper = paper_colour(sample)
+        box = _letters_box(mask, letter * analysis, flat_sample.shape[:2]) if letter is not None else None
         # table beyond a curled edge (see off_page): no ink to fit, and paper in the OCR image below
-        beyond = off_page(_grey(flat_sample)) if options.detect_page else None
+        beyond = off_page(_grey(flat_sample), sample, paper, box) if options.detect_page else None
         if beyond is not None:
             flat_sample[beyond > 0] = 255
         step.params = {"share": round(cv2.countNonZero(beyond) / beyond.size, 3) if beyond is not None else 0.0}
 
     with rec.step(steps, "ink") as step:
-        paper = paper_colour(sample)
-        box = _letters_box(mask, letter * analysis, flat_sample.shape[:2]) if letter is not None else None
         model = fit_ink(flat_sample, remove_colours=options.remove_colours, paper=paper, has_text=letter is not None,
                         letters_box=box)
         # a second ink is removed where it lies (on a flattened page: the blend takes paper for white); one that
