@@ -344,6 +344,19 @@ def test_a_stamp_near_the_texts_colour_is_removed_only_where_it_lies() -> None:
     assert removal_region(blocks, model).where == "on the text"
 
 
+def test_a_stamp_13_degrees_from_the_typing_is_told_apart() -> None:
+    """A stamp struck over typing mixes the two colours in its part of the ink: 14 degrees left such stamps."""
+    page = render()
+    colour = np.full((*page.shape, 3), 245, np.uint8)
+    colour[page < 128] = (150, 120, 140)  # grey typing (BGR)
+    stamp = np.zeros(page.shape, np.uint8)
+    cv2.circle(stamp, (700, 150), 120, 255, 14)
+    colour[stamp > 0] = (208, 140, 160)
+    model = fit_ink(colour)
+    assert model.removed_colour is not None and 12.5 < model.removed_angle < 14
+    assert removal_region(colour, model).where == "region"
+
+
 def test_an_ink_nearer_the_texts_colour_than_NEAR_ANGLE_is_removed_only_where_it_gathers_in_one_place(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Blue 16 degrees from grey typing: a stamp of it (one ring) is removed about where it is most of the ink;
