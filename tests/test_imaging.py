@@ -278,6 +278,21 @@ def test_a_folds_shadow_down_the_gutter_counts_as_clear_against_a_tables_narrowe
     assert gutter is None or 850 <= gutter.x <= 1100, gutter
 
 
+def test_pencil_marks_in_the_gutter_leave_it_found_in_the_band_beside_them() -> None:
+    """An X in the gutter cuts it into two bands; the wider, clearer one is crossed by a pencil stroke that runs
+    on from the right page's edge of the band nearly to the other: the narrower band is the gutter."""
+    mask = np.zeros((1400, 2000), np.uint8)
+    for i in range(15):
+        y = 200 + 60 * i
+        mask[y:y + 20, 150:850] = 255
+        mask[y:y + 20, 1150:1850] = 255
+    cv2.line(mask, (930, 500), (970, 560), 255, 6)  # the X, crossing every column it spans twice
+    cv2.line(mask, (930, 560), (970, 500), 255, 6)
+    mask[1250:1256, 955:1135] = 255  # a thin pencil stroke from the X's right arm to near the right page
+    gutter = find_gutter(mask)
+    assert gutter is not None and 850 <= gutter.x <= 930, gutter
+
+
 def test_ink_model_removes_a_red_stamp_but_keeps_violet_text() -> None:
     page = render()
     colour = np.full((*page.shape, 3), 245, np.uint8)

@@ -33,6 +33,7 @@ WORD_GAP = 3.0
 # What is left of the gutter once it is cleared of the lines reaching into it, at least: the band the lines
 # first left empty was measured on a profile smoothed over a hundredth of the width, and is that much wider.
 MIN_CLEAR = 0.01
+SAME_GUTTER = 0.5  # of the text's level of ink, per column: see find_gutter
 
 
 @dataclass(slots=True)
@@ -73,8 +74,7 @@ def find_gutter(mask: np.ndarray, *, min_aspect: float = 1.0) -> Gutter | None:
     # no ink at all, or a fold's shadow: one mark down a good part of the page, no letter
     clear = (smooth <= max(0.04 * text_level, 0.5)) | (smooth >= LONG_MARK * height * np.maximum(marks, 1.0))
     empty = clear | (marks <= GUTTER_MARKS)
-    best: tuple[int, int] | None = None
-    best_key = (-1, -1)  # the best band's clear columns and width
+    bands: list[tuple[tuple[int, int], int, int]] = []  # each band's clear columns, width, and the band
     x = lo
     while x < hi:
         if empty[x]:
@@ -84,25 +84,44 @@ def find_gutter(mask: np.ndarray, *, min_aspect: float = 1.0) -> Gutter | None:
             end = x
             while start > 0 and empty[start - 1]:
                 start -= 1
-            # Of the bands that pass, the one with most columns clear (of ink, or but for a fold's shadow), then
-            # the widest: on a spread of a few faded lines a page (76000/mixed-051: six, pale mid-line) the
-            # text's columns cross one or two marks, and a band of them wider than the fold's passed; foxing in
-            # the true gutter takes a few of its columns, the text had ink in most of its own.
-            key = (int(clear[start:end].sum()), end - start)
-            if key > best_key:
-                best, best_key = (start, end), key
+            bands.append(((int(clear[start:end].sum()), end - start), start, end))
         x += 1
-    if best is None:
+    # Of the bands, the one with most columns clear (of ink, or but for a fold's shadow), then the widest: on a
+    # spread of a few faded lines a page (76000/mixed-051: six, pale mid-line) the text's columns cross one or
+    # two marks, and a band of them wider than the fold's passed; foxing in the true gutter takes a few of its
+    # columns, the text had ink in most of its own. When that band fails the checks below, the next of the same
+    # gutter is tried: pencil marks in a gutter cut it into bands (115000/mixed-049, an X and a stroke: 23, 11
+    # and 32 columns), and the one with most clear columns may hold a mark a line of text reaches (narrowed to 4
+    # columns there). Bands are of one gutter when the columns between them hold under SAME_GUTTER of the text's
+    # level of ink (that page: 0.4 of it); a band beyond a column of text is another gap (a table's), never tried.
+    if not bands:
         return None
-    if best[1] - best[0] < width * 0.02:
-        return None
+    bands.sort(key=lambda band: band[1])
+    group = [0]
+    for i in range(1, len(bands)):
+        between = smooth[bands[i - 1][2]:bands[i][1]]
+        group.append(group[-1] + int(not len(between) or float(between.mean()) >= SAME_GUTTER * text_level))
+    best = max(range(len(bands)), key=lambda i: bands[i][0])
     letter = letter_height(mask)
-    start, end = _clear_of_lines(mask, *best, reach=max(window[0], int(WORD_GAP * letter) if letter else 0))
+    reach = max(window[0], int(WORD_GAP * letter) if letter else 0)
+    for i in sorted((i for i in range(len(bands)) if group[i] == group[best]), key=lambda i: bands[i][0], reverse=True):
+        if (gutter := _gutter_in(mask, profile, bands[i][1], bands[i][2], reach)) is not None:
+            return gutter
+    return None
+
+
+def _gutter_in(mask: np.ndarray, profile: np.ndarray, start: int, end: int, reach: int) -> Gutter | None:
+    """The gutter in the empty band ``start:end`` of a spread's mask (``profile``: its ink per column), if the
+    band is wide enough and clear of lines, and both sides of it hold comparable text."""
+    width = mask.shape[1]
+    if end - start < width * 0.02:
+        return None
+    start, end = _clear_of_lines(mask, start, end, reach=reach)
     gap = end - start
     if gap < width * MIN_CLEAR:
         return None
     split = (start + end) // 2
-    left = float(profile[:split].sum()) / total
+    left = float(profile[:split].sum()) / float(profile.sum())
     if not 0.2 <= left <= 0.8:
         return None
     # both sides must hold text columns, not a margin note: their ink spans a good part of the width
