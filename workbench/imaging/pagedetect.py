@@ -613,10 +613,11 @@ def unlike_paper(colour: np.ndarray, paper: tuple[float, float, float],
     in parts that meet the paper at an edge (255): their chromaticity lies more than OFF_PAGE_CHROMA from the
     paper's, and OFF_PAGE_RING pixels beyond them it lies within OFF_PAGE_EDGE of it."""
     pixels = colour.astype(np.float32)
-    total = pixels.sum(axis=2)
+    channels = np.ones((1, 3), np.float32)  # summed across by cv2.transform: several times faster than numpy's sum
+    total = cv2.transform(pixels, channels)
     paper_total = max(1.0, float(sum(paper)))
-    share = pixels / np.maximum(total, 1.0)[..., None]
-    distance = np.sqrt(((share - np.asarray(paper, np.float32) / paper_total) ** 2).sum(axis=2))
+    away = pixels / np.maximum(total, 1.0)[..., None] - np.asarray(paper, np.float32) / paper_total
+    distance = cv2.sqrt(cv2.transform(away * away, channels))
     judged = (total >= 3 * OFF_PAGE_LIGHT) & (total <= paper_total)
     unlike = ((distance > OFF_PAGE_CHROMA) & judged).astype(np.uint8) * 255
     if text_box is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass
 
@@ -96,23 +97,23 @@ def find_gutter(mask: np.ndarray, *, min_aspect: float = 1.0) -> Gutter | None:
     # level of ink (that page: 0.4 of it); a band beyond a column of text is another gap (a table's), never tried.
     if not bands:
         return None
-    bands.sort(key=lambda band: band[1])
-    group = [0]
-    for i in range(1, len(bands)):
-        between = smooth[bands[i - 1][2]:bands[i][1]]
-        group.append(group[-1] + int(not len(between) or float(between.mean()) >= SAME_GUTTER * text_level))
+    group = [0]  # the bands lie left to right, each apart from the last by a column that is not empty at least
+    for (_, _, last_end), (_, start, _) in itertools.pairwise(bands):
+        group.append(group[-1] + int(float(smooth[last_end:start].mean()) >= SAME_GUTTER * text_level))
     best = max(range(len(bands)), key=lambda i: bands[i][0])
     letter = letter_height(mask)
     reach = max(window[0], int(WORD_GAP * letter) if letter else 0)
-    for i in sorted((i for i in range(len(bands)) if group[i] == group[best]), key=lambda i: bands[i][0], reverse=True):
-        if (gutter := _gutter_in(mask, profile, bands[i][1], bands[i][2], reach)) is not None:
+    same = [band for band, g in zip(bands, group, strict=True) if g == group[best]]
+    for _, start, end in sorted(same, key=lambda band: band[0], reverse=True):
+        if (gutter := _gutter_in(mask, profile, total, start, end, reach)) is not None:
             return gutter
     return None
 
 
-def _gutter_in(mask: np.ndarray, profile: np.ndarray, start: int, end: int, reach: int) -> Gutter | None:
-    """The gutter in the empty band ``start:end`` of a spread's mask (``profile``: its ink per column), if the
-    band is wide enough and clear of lines, and both sides of it hold comparable text."""
+def _gutter_in(mask: np.ndarray, profile: np.ndarray, total: float, start: int, end: int,
+               reach: int) -> Gutter | None:
+    """The gutter in the empty band ``start:end`` of a spread's mask (``profile``: its ink per column, ``total``
+    all of it), if the band is wide enough and clear of lines, and both sides of it hold comparable text."""
     width = mask.shape[1]
     if end - start < width * 0.02:
         return None
@@ -121,7 +122,7 @@ def _gutter_in(mask: np.ndarray, profile: np.ndarray, start: int, end: int, reac
     if gap < width * MIN_CLEAR:
         return None
     split = (start + end) // 2
-    left = float(profile[:split].sum()) / float(profile.sum())
+    left = float(profile[:split].sum()) / total
     if not 0.2 <= left <= 0.8:
         return None
     # both sides must hold text columns, not a margin note: their ink spans a good part of the width
