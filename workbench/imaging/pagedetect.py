@@ -462,6 +462,10 @@ def _best(outlines: list[_Outline], ink: np.ndarray, edges: np.ndarray) -> PageQ
     best: PageQuad | None = None
     best_score = 0.0
     for candidate in outlines:
+        # a version's area share times its solidity is at most the outline's own area share, and its edge
+        # support at most 1: an outline that small cannot beat the best, whatever its quad or fitted sides
+        if candidate.area / frame_area <= best_score:
+            continue
         measured = shaped(candidate, candidate.quad)
         if measured is None:
             continue
@@ -471,14 +475,16 @@ def _best(outlines: list[_Outline], ink: np.ndarray, edges: np.ndarray) -> PageQ
         if fitted is not None and (fitted_measured := shaped(candidate, fitted)) is not None:
             versions.append((fitted, fitted_measured))
         for quad, (quad_area, solidity) in versions:
-            support = _edge_support(edges, quad)
-            if support < MIN_EDGE_SUPPORT or not text_and_margins_ok(candidate, quad, quad_area):
+            if quad_area / frame_area * solidity <= best_score:  # no better with all of it on edges
                 continue
-            page = PageQuad(corners=quad, area_share=quad_area / frame_area, solidity=solidity,
-                            method=candidate.method, edge_support=support)
-            score = page.area_share * page.solidity * support ** 2
-            if score > best_score:
-                best, best_score = page, score
+            support = _edge_support(edges, quad)
+            score = quad_area / frame_area * solidity * support ** 2
+            if support < MIN_EDGE_SUPPORT or score <= best_score:
+                continue
+            if not text_and_margins_ok(candidate, quad, quad_area):
+                continue
+            best, best_score = PageQuad(corners=quad, area_share=quad_area / frame_area, solidity=solidity,
+                                        method=candidate.method, edge_support=support), score
     return best
 
 
