@@ -70,6 +70,13 @@ def test_a_doubtful_reading_of_dictionary_words_is_print_not_handwriting() -> No
     kept, handwriting = settle(smeared, blank, "rus")
     assert not handwriting and "заседания бюро" in kept.text
     assert settle(scribble, blank, "rus")[1]
+    # blurred typing read at about a third wrong (119000/mixed-049): a sixth of its letters in known words
+    blurred = page([("Предъявитель", 30.0), ("ceго", 20.0), ("тсв.", 25.0), ("ГЕКОБИЮЮ", 22.0)],
+                   [("командиру", 28.0), ("Юрии", 22.0), ("эцейс", 31.0), ("Екахериноспаюскую,", 12.0)],
+                   [("Абиецкую", 27.0), ("Задорожекую", 40.0), ("вая", 26.0), ("мт", 18.0), ("рабаты", 21.0)],
+                   [("пубарнских", 20.0), ("пруфеовезов", 24.0), ("зак", 15.0), ("зочьнию", 19.0)])
+    assert looks_like_noise(blurred) and 0.15 <= known_share(blurred, "rus") < 0.2
+    assert not settle(blurred, blank, "rus")[1]
     # a pre-reform page's words are looked up in modern spelling
     assert known_share(page([("Правленіе", 20.0), ("доводитъ", 20.0), ("свѣдѣнія", 25.0)]), "rus") == 1.0
 
