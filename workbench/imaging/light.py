@@ -768,7 +768,9 @@ def deepen_pale(grey: np.ndarray, letter: float) -> np.ndarray:
     where = cv2.resize(np.take(np.where(text, 255, 0).astype(np.uint8), labels), (grey.shape[1], grey.shape[0]),
                        interpolation=cv2.INTER_NEAREST)
     where = cv2.dilate(where, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * PALE_REACH + 1, 2 * PALE_REACH + 1)))
-    return np.where(where > 0, cv2.LUT(grey, _PALE_TABLE), grey)
+    darker = grey.copy()
+    cv2.copyTo(cv2.LUT(grey, _PALE_TABLE), where, darker)  # a masked copy: several times faster than np.where
+    return darker
 
 
 def paper_colour(bgr: np.ndarray) -> tuple[float, float, float]:
