@@ -101,7 +101,7 @@ class InkModel:
         table = np.clip(np.arange(256, dtype=np.float32) * ratio + 255.0 * (1 - ratio), 0, 255).astype(np.uint8)
         blended = cv2.LUT(plain_flat, table)
         inside = cv2.resize(region, (flat.shape[1], flat.shape[0]), interpolation=cv2.INTER_LINEAR)
-        cv2.copyTo(flat, cv2.compare(inside, 127, cv2.CMP_GT), blended)
+        cv2.copyTo(flat, cv2.threshold(inside, 127, 255, cv2.THRESH_BINARY)[1], blended)  # above 127: inside
         return blended
 
     def project(self, bgr: np.ndarray) -> np.ndarray:
