@@ -95,6 +95,9 @@ class InkModel:
     def blend(self, flat: np.ndarray, plain_flat: np.ndarray, plain: InkModel, region: np.ndarray) -> np.ndarray:
         """A flattened projection of this model inside ``region`` (0/255, any size) and of ``plain`` outside
         it, outside rescaled so that ``tone`` treats the text ink of both alike."""
+        if flat.shape != plain_flat.shape or flat.dtype != np.uint8 or plain_flat.dtype != np.uint8:
+            raise ValueError(f"blend needs two 8-bit pages of one size, not {flat.shape} {flat.dtype} and "
+                             f"{plain_flat.shape} {plain_flat.dtype}")
         ratio = float(np.array(plain.weights).sum()) / float(np.array(self.weights).sum())
         # saturated, not folded: convertScaleAbs would take the absolute value of what falls below 0; a table
         # of the 256 values and a masked copy give the same page nine times faster than arithmetic on it

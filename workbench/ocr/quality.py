@@ -32,7 +32,7 @@ MIN_MEAN_CONFIDENCE = 32.0
 # had 0.28, at 31% CER: worth correcting, not typing again. Noise makes shorter words the dictionary knows
 # (ЛАДА, думу, ЛУКИ): counted from four letters, the scribbles had up to 0.26. Blurred typing on a dark photo
 # (119000/mixed-049, never seen before it was run) had 0.164 at 32% CER, as worth correcting, and was set aside
-# at 0.2; the typed pages set aside below that read at 57% to 83% (0.127 and under), more to type than to mend.
+# at 0.2; the typed pages set aside below that read at 57% to 83% CER (0.127 and under), more to type than to mend.
 MIN_KNOWN_SHARE = 0.15
 KNOWN_WORD_LETTERS = 6
 # A stray line: Tesseract less sure of it than a coin toss, no digit or numero sign (dates, numbers, leaf and
