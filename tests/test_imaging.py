@@ -513,6 +513,9 @@ def test_the_plain_projection_blended_in_keeps_dark_ink_dark_whichever_weighs_mo
     assert list(blended[0]) == sorted(blended[0]) and blended[0, 0] == 0 and blended[0, -1] == 255
     with pytest.raises(ValueError):
         InkModel(weights=(0.5, 0.5, 0.5), floor=0.0, gain=1.0, text_colour=(0.58, 0.58, 0.58)).plain()
+    # the region is copied in through a mask: pages of two sizes would lose it silently, so they are refused
+    with pytest.raises(ValueError, match="one size"):
+        removal.blend(np.full((2, 6), 255, np.uint8), plain_flat, plain, np.zeros_like(plain_flat))
 
 
 def test_ink_model_stretches_pale_text_not_the_table_beyond_a_curled_edge() -> None:

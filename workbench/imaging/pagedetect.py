@@ -475,15 +475,16 @@ def _best(outlines: list[_Outline], ink: np.ndarray, edges: np.ndarray) -> PageQ
         if fitted is not None and (fitted_measured := shaped(candidate, fitted)) is not None:
             versions.append((fitted, fitted_measured))
         for quad, (quad_area, solidity) in versions:
-            if quad_area / frame_area * solidity <= best_score:  # no better with all of it on edges
+            area_share = quad_area / frame_area
+            if area_share * solidity <= best_score:  # no better with all of it on edges
                 continue
             support = _edge_support(edges, quad)
-            score = quad_area / frame_area * solidity * support ** 2
+            score = area_share * solidity * support ** 2
             if support < MIN_EDGE_SUPPORT or score <= best_score:
                 continue
             if not text_and_margins_ok(candidate, quad, quad_area):
                 continue
-            best, best_score = PageQuad(corners=quad, area_share=quad_area / frame_area, solidity=solidity,
+            best, best_score = PageQuad(corners=quad, area_share=area_share, solidity=solidity,
                                         method=candidate.method, edge_support=support), score
     return best
 
